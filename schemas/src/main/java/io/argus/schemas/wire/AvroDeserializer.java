@@ -5,15 +5,14 @@ import io.argus.registry.RegistryClientConfig;
 import io.argus.registry.SchemaRegistryClient;
 import io.argus.registry.SchemaRegistryException;
 import io.argus.schemas.AvroTrust;
-import io.argus.schemas.SchemaEvolution;
 import io.argus.schemas.wire.InvalidEventBytesException.Reason;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
@@ -22,7 +21,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads Confluent-framed Avro: takes the writer schema id from the header, fetches that schema from the registry
- * (once; readers are cached per id) and resolves it against the reader schema this deserializer was made for.
+ * (once; readers are cached per id) and resolves each record against the reader schema this deserializer was made
+ * for.
  *
  * <p>Every way the bytes can be wrong raises {@link InvalidEventBytesException} with its reason; a registry that
  * cannot be reached raises {@link SchemaRegistryException} instead, because the bytes may well be fine.
@@ -35,7 +35,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     private final Schema readerSchema;
     private final GenericData model;
-    private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+    private final Map<Integer, WriterVersion<T>> writers = new ConcurrentHashMap<>();
     private SchemaRegistryClient registry;
     private boolean ownsRegistry;
 
@@ -72,28 +72,36 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             throw new IllegalStateException("AvroDeserializer used before configure() gave it a registry");
         }
         int schemaId = WireFormat.readSchemaId(data);
-        DatumReader<T> reader = readers.computeIfAbsent(schemaId, this::readerFor);
-        BinaryDecoder decoder = DecoderFactory.get()
-            .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
+        WriterVersion<T> writer = writers.computeIfAbsent(schemaId, this::writerVersion);
+        int bodyLength = data.length - WireFormat.HEADER_SIZE;
+        writer.guard().ifPresent(guard -> guard.check(data, WireFormat.HEADER_SIZE, bodyLength, schemaId));
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, bodyLength, null);
         T record;
         try {
-            record = reader.read(null, decoder);
+            record = writer.reader().read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new InvalidEventBytesException(Reason.CORRUPT_PAYLOAD, schemaId,
                     "bytes left over after the record", null);
             }
+        } catch (AvroTypeException e) {
+            // Resolution fails per record, not per schema: only records that need what the reader lacks fail.
+            throw new InvalidEventBytesException(Reason.INCOMPATIBLE_SCHEMA, schemaId, e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             if (e instanceof InvalidEventBytesException invalid) {
                 throw invalid;
             }
-            // Avro signals bad input with several exception types (EOF, AvroRuntimeException, index errors).
+            // Avro signals bad bytes with several exception types (EOF, AvroRuntimeException, index errors).
             throw new InvalidEventBytesException(Reason.CORRUPT_PAYLOAD, schemaId,
                 e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         return record;
     }
 
-    private DatumReader<T> readerFor(int schemaId) {
+    /** How to read one writer version: the resolving reader, and the branch guard when the writer needs one. */
+    private record WriterVersion<T>(DatumReader<T> reader, Optional<UnionBranchGuard> guard) {
+    }
+
+    private WriterVersion<T> writerVersion(int schemaId) {
         Schema writerSchema;
         try {
             writerSchema = registry.schemaById(schemaId);
@@ -104,15 +112,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             }
             throw e;
         }
-        SchemaPairCompatibility compatibility =
-            SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
-        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new InvalidEventBytesException(Reason.INCOMPATIBLE_SCHEMA, schemaId,
-                SchemaEvolution.describe(compatibility.getResult()), null);
-        }
         @SuppressWarnings("unchecked")
         DatumReader<T> reader = (DatumReader<T>) model.createDatumReader(writerSchema, readerSchema);
-        return reader;
+        return new WriterVersion<>(reader, UnionBranchGuard.of(writerSchema, readerSchema));
     }
 
     @Override

@@ -18,7 +18,7 @@ public class InvalidEventBytesException extends SerializationException {
         WRONG_MAGIC_BYTE,
         /** The registry does not know the schema id in the header. */
         UNKNOWN_SCHEMA_ID,
-        /** The writer schema cannot be read as the reader schema (an incompatible change). */
+        /** The record cannot be read as the reader schema: an incompatible schema, or an event type unknown here. */
         INCOMPATIBLE_SCHEMA,
         /** The Avro body does not decode with the writer schema: truncated, corrupt, or with bytes left over. */
         CORRUPT_PAYLOAD

@@ -120,6 +120,24 @@ class ArgusEventSerdeIntegrationTest {
     }
 
     @Test
+    void anEventTypeUnknownToTheReaderIsRefusedNotReadAsAnotherType() {
+        String topic = TestNames.unique("serde-unknown-type");
+        Schema newer = testSchema("new-event-type-declared.avsc");
+        AvroSerializer<GenericRecord> newerWriter = new AvroSerializer<>(registry, SerdeSettings.defaults());
+        ArgusEventDeserializer reader = new ArgusEventDeserializer(registry);
+        // Structurally, JobCancelled {job_id} fits Heartbeat {}: plain Avro resolution would read it as one.
+        byte[] cancelled = newerWriter.serialize(topic, newerEnvelope(newer, "JobCancelled", Map.of("job_id", "j")));
+        byte[] done = newerWriter.serialize(topic, newerEnvelope(newer, "JobDone",
+            Map.of("job_id", "j", "attempt", 1, "metrics", Map.of(), "result", "{}")));
+
+        assertThatThrownBy(() -> reader.deserialize(topic, cancelled))
+            .isInstanceOfSatisfying(InvalidEventBytesException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.INCOMPATIBLE_SCHEMA))
+            .hasMessageContaining("io.argus.schemas.avro.JobCancelled");
+        assertThat(reader.deserialize(topic, done).getPayload()).isInstanceOf(JobDone.class);
+    }
+
+    @Test
     void everyKindOfBadBytesRaisesOneExceptionTypeWithItsReason() {
         String topic = TestNames.unique("serde-bad-bytes");
         byte[] good = new AvroSerializer<ArgusEvent>(registry, SerdeSettings.defaults()).serialize(topic, jobDone("b"));
@@ -210,6 +228,20 @@ class ArgusEventSerdeIntegrationTest {
     private static ArgusEvent jobDone(String batchId) {
         return SampleEvents.event(batchId, 6, JobDone.newBuilder().setJobId("dam/lstm").setAttempt(1)
             .setMetrics(Map.of("mae", 0.12)).setResult("{\"mae\":0.12}").build());
+    }
+
+    private static GenericRecord newerEnvelope(Schema schema, String payloadName, Map<String, Object> fields) {
+        Schema payloadSchema = schema.getField("payload").schema().getTypes().stream()
+            .filter(s -> s.getName().equals(payloadName)).findFirst().orElseThrow();
+        GenericRecord payload = new GenericData.Record(payloadSchema);
+        payloadSchema.getFields().forEach(f -> payload.put(f.name(), fields.get(f.name())));
+        GenericRecord event = new GenericData.Record(schema);
+        event.put("event_id", "9b0e5f7e-0000-4000-8000-000000000002");
+        event.put("batch_id", "b-3");
+        event.put("ts", 1_763_900_000_000L);
+        event.put("producer", "newer-launcher");
+        event.put("payload", payload);
+        return event;
     }
 
     private static GenericRecord v2JobDone(Schema v2, long durationMs) {

@@ -1,0 +1,109 @@
+package io.argus.streams.app;
+
+import io.argus.streams.topology.ArgusTopology;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The streams-app command line: {@code run}, {@code rebuild} and {@code verify}. */
+@Command(name = "argus-streams", mixinStandardHelpOptions = true,
+    description = "Folds the Argus event log into batch and job state stores.",
+    subcommands = {StreamsCommand.Run.class, StreamsCommand.RebuildCommand.class, StreamsCommand.Verify.class})
+public final class StreamsCommand {
+
+    static final List<String> STORES = List.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE,
+        ArgusTopology.JOURNAL_STORE, ArgusTopology.EVENT_IDS_STORE);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StreamsCommand()).execute(args));
+    }
+
+    /** Options every command shares. */
+    static class ConfigOption {
+        @Option(names = "--config", description = "Properties file (else ARGUS_CONFIG_FILE); environment wins over it.")
+        Path file;
+
+        ArgusConfig load() {
+            return ArgusConfig.load(Optional.ofNullable(file), System.getenv());
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the fold until stopped (Ctrl-C leaves the group cleanly).")
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config = new ConfigOption();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            CountDownLatch stopped = new CountDownLatch(1);
+            ArgusStreams app = ArgusStreams.start(config.load());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                stopped.countDown();
+            }, "argus-streams-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "rebuild", mixinStandardHelpOptions = true,
+        description = "Fold the whole log under a new application id, show progress, stop when caught up.")
+    static final class RebuildCommand implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config = new ConfigOption();
+
+        @Option(names = "--application-id", required = true, description = "A new application id, e.g. argus-v2.")
+        String applicationId;
+
+        @Option(names = "--timeout", defaultValue = "PT1H", description = "Give up after this long (ISO-8601).")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            ArgusConfig rebuild = config.load().with(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId));
+            new Rebuild(rebuild, System.out, Duration.ofSeconds(2)).run(timeout);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Compare the stores of two application ids; exit 1 when they differ.")
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config = new ConfigOption();
+
+        @Option(names = "--application-id", required = true)
+        String applicationId;
+
+        @Option(names = "--against", required = true, description = "The application id to compare with.")
+        String other;
+
+        @Override
+        public Integer call() {
+            return compare(config.load(), applicationId, other, System.out) ? 0 : 1;
+        }
+    }
+
+    /** Prints one line per store and says whether all are identical. */
+    static boolean compare(ArgusConfig config, String first, String second, PrintStream out) {
+        boolean identical = true;
+        for (String store : STORES) {
+            StoreDigest.Digest a = StoreDigest.of(config.streamsProperties(), first, store, Duration.ofMinutes(5));
+            StoreDigest.Digest b = StoreDigest.of(config.streamsProperties(), second, store, Duration.ofMinutes(5));
+            boolean same = a.sha256().equals(b.sha256()) && a.keys() == b.keys();
+            identical &= same;
+            out.printf("%-10s %s  %s (%d keys)  %s (%d keys)%n", store, same ? "same    " : "DIFFERENT",
+                a.sha256().substring(0, 16), a.keys(), b.sha256().substring(0, 16), b.keys());
+        }
+        out.println(identical ? "stores are identical" : "stores differ");
+        return identical;
+    }
+}

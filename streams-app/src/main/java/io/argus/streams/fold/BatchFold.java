@@ -1,0 +1,89 @@
+package io.argus.streams.fold;
+
+import io.argus.schemas.AvroTrust;
+import io.argus.schemas.avro.ArgusEvent;
+import io.argus.schemas.avro.Attribution;
+import io.argus.schemas.avro.BatchDone;
+import io.argus.schemas.avro.BatchStart;
+import io.argus.schemas.avro.Heartbeat;
+import io.argus.schemas.avro.JobDone;
+import io.argus.schemas.avro.JobFailed;
+import io.argus.schemas.avro.JobProgress;
+import io.argus.schemas.avro.JobStart;
+import io.argus.schemas.avro.StopRequested;
+import io.argus.streams.state.BatchState;
+import io.argus.streams.state.JobState;
+import java.util.Optional;
+
+/**
+ * The fold: a pure function from (batch record, the job the event names, event) to the new records. No I/O, no
+ * clock, no mutation of its inputs; the Streams processor, replay, time travel and the tests all use it.
+ *
+ * <p>An event touches the batch record and at most one job, so folding costs the same for a batch of 10 jobs as
+ * for one of 100,000. Events are validated before they get here ({@link EventValidator}); applying cannot fail.
+ */
+public final class BatchFold {
+
+    static {
+        AvroTrust.trustGeneratedClasses();
+    }
+
+    private BatchFold() {
+    }
+
+    /**
+     * Applies one valid event.
+     *
+     * @param batch the batch record, or null when the batch has not been seen
+     * @param job   for a job event, that job's record, or null when the job has not been seen; ignored otherwise
+     */
+    public static FoldResult apply(BatchState batch, JobState job, ArgusEvent event) {
+        BatchState next = batch == null ? BatchRules.unknownBatch(event.getBatchId()) : copy(batch);
+        long ts = event.getTs().toEpochMilli();
+        next.setLastEventTs(Timestamps.latest(next.getLastEventTs(), ts));
+        String eventId = event.getEventId();
+
+        Object payload = event.getPayload();
+        if (payload instanceof BatchStart start) {
+            return batchOnly(next, BatchRules.onStart(next, start, eventId, ts));
+        } else if (payload instanceof BatchDone done) {
+            return batchOnly(next, BatchRules.onDone(next, done, eventId, ts));
+        } else if (payload instanceof StopRequested stop) {
+            return batchOnly(next, BatchRules.onStopRequested(next, stop, eventId, ts));
+        } else if (payload instanceof Heartbeat) {
+            long lastSeen = Timestamps.latest(next.getLastSeen(), ts);
+            Effect effect = next.getLastSeen() != null && next.getLastSeen() == lastSeen
+                ? Effect.DUPLICATE : Effect.APPLIED;
+            next.setLastSeen(lastSeen);
+            return batchOnly(next, effect);
+        }
+        JobRules rules = new JobRules(next, job == null ? null : copy(job), eventId, ts);
+        Effect effect;
+        if (payload instanceof JobStart start) {
+            effect = rules.onStart(start);
+        } else if (payload instanceof JobProgress progress) {
+            effect = rules.onProgress(progress);
+        } else if (payload instanceof JobDone done) {
+            effect = rules.onDone(done);
+        } else if (payload instanceof JobFailed failed) {
+            effect = rules.onFailed(failed);
+        } else if (payload instanceof Attribution attribution) {
+            effect = rules.onAttribution(attribution);
+        } else {
+            throw new IllegalArgumentException("not a validated Argus event: payload " + payload);
+        }
+        return new FoldResult(next, rules.job(), effect);
+    }
+
+    private static FoldResult batchOnly(BatchState batch, Effect effect) {
+        return new FoldResult(batch, Optional.empty(), effect);
+    }
+
+    private static BatchState copy(BatchState batch) {
+        return BatchState.newBuilder(batch).build();
+    }
+
+    private static JobState copy(JobState job) {
+        return JobState.newBuilder(job).build();
+    }
+}

@@ -1,0 +1,32 @@
+package io.argus.streams.fold;
+
+import io.argus.schemas.avro.ArgusEvent;
+import io.argus.schemas.avro.Attribution;
+import io.argus.schemas.avro.JobDone;
+import io.argus.schemas.avro.JobFailed;
+import io.argus.schemas.avro.JobProgress;
+import io.argus.schemas.avro.JobStart;
+import java.util.Optional;
+
+/** The job an event is about, for the five job event types. */
+public final class JobIds {
+
+    private JobIds() {
+    }
+
+    public static Optional<String> of(ArgusEvent event) {
+        Object payload = event.getPayload();
+        if (payload instanceof JobStart start) {
+            return Optional.of(start.getJobId());
+        } else if (payload instanceof JobProgress progress) {
+            return Optional.of(progress.getJobId());
+        } else if (payload instanceof JobDone done) {
+            return Optional.of(done.getJobId());
+        } else if (payload instanceof JobFailed failed) {
+            return Optional.of(failed.getJobId());
+        } else if (payload instanceof Attribution attribution) {
+            return Optional.of(attribution.getJobId());
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,48 @@
+package io.argus.streams.topology;
+
+import io.argus.streams.fold.Effect;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the fold did, counted for metrics: events by effect and dead letters by reason. Shared by all stream threads
+ * of one process; the query service exposes it. Under exactly-once an aborted transaction's records are processed
+ * again, so these count work done, not distinct events.
+ */
+public final class FoldCounters {
+
+    private final Map<Effect, LongAdder> byEffect = new EnumMap<>(Effect.class);
+    private final Map<String, LongAdder> deadLettersByReason = new ConcurrentHashMap<>();
+
+    public FoldCounters() {
+        for (Effect effect : Effect.values()) {
+            byEffect.put(effect, new LongAdder());
+        }
+    }
+
+    void folded(Effect effect) {
+        byEffect.get(effect).increment();
+    }
+
+    void deadLettered(String reason) {
+        deadLettersByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    public long events(Effect effect) {
+        return byEffect.get(effect).sum();
+    }
+
+    public long deadLetters() {
+        return deadLettersByReason.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Dead letters by reason, for example {@code CORRUPT_PAYLOAD} or {@code attempt}. */
+    public Map<String, Long> deadLettersByReason() {
+        Map<String, Long> copy = new TreeMap<>();
+        deadLettersByReason.forEach((reason, count) -> copy.put(reason, count.sum()));
+        return copy;
+    }
+}
