@@ -108,7 +108,8 @@ class ArgusEventSerdeIntegrationTest {
     void anOlderReaderReadsNewerBytes() {
         String topic = TestNames.unique("serde-v1-reads-v2");
         Schema v2 = testSchema("compatible-v2.avsc");
-        GenericRecord v2Event = v2JobDone(v2, 91_000L);
+        GenericRecord v2Event = newerEnvelope(v2, "JobDone", Map.of("job_id", "dam/lstm", "attempt", 1,
+            "metrics", Map.of("mae", 0.12), "duration_ms", 91_000L));
         byte[] v2Bytes = new AvroSerializer<GenericRecord>(registry, SerdeSettings.defaults()).serialize(topic, v2Event);
 
         ArgusEvent read = new ArgusEventDeserializer(registry).deserialize(topic, v2Bytes);
@@ -240,25 +241,6 @@ class ArgusEventSerdeIntegrationTest {
         event.put("batch_id", "b-3");
         event.put("ts", 1_763_900_000_000L);
         event.put("producer", "newer-launcher");
-        event.put("payload", payload);
-        return event;
-    }
-
-    private static GenericRecord v2JobDone(Schema v2, long durationMs) {
-        Schema jobDoneSchema = v2.getField("payload").schema().getTypes().stream()
-            .filter(s -> s.getName().equals("JobDone")).findFirst().orElseThrow();
-        GenericRecord payload = new GenericData.Record(jobDoneSchema);
-        payload.put("job_id", "dam/lstm");
-        payload.put("attempt", 1);
-        payload.put("metrics", Map.of("mae", 0.12));
-        payload.put("result", null);
-        payload.put("output_uri", null);
-        payload.put("duration_ms", durationMs);
-        GenericRecord event = new GenericData.Record(v2);
-        event.put("event_id", "9b0e5f7e-0000-4000-8000-000000000001");
-        event.put("batch_id", "b-2");
-        event.put("ts", 1_763_900_000_000L);
-        event.put("producer", "python-launcher");
         event.put("payload", payload);
         return event;
     }

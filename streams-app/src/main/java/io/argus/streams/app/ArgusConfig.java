@@ -26,30 +26,50 @@ public final class ArgusConfig {
     public static final String TOPICS_PARTITIONS = "argus.topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "argus.topics.replication.factor";
     public static final String REGISTRY_URL = "argus.registry.url";
+    public static final String HTTP_HOST = "argus.http.host";
+    public static final String HTTP_PORT = "argus.http.port";
+    public static final String API_TOKEN = "argus.api.token";
+    public static final String PROTECT_READS = "argus.api.protect.reads";
+    public static final String STALL_TIMEOUT_MS = "argus.stall.timeout.ms";
+    public static final String INGEST_MAX_BYTES = "argus.ingest.max.bytes";
+    public static final String INGEST_MAX_EVENTS = "argus.ingest.max.events";
 
     /** Environment variables with a fixed key, besides the {@code ARGUS_KAFKA_*} passthrough. */
-    static final Map<String, String> ENVIRONMENT_KEYS = Map.of(
-        "ARGUS_KAFKA_BOOTSTRAP", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-        "ARGUS_REGISTRY_URL", REGISTRY_URL,
-        "ARGUS_STATE_DIR", StreamsConfig.STATE_DIR_CONFIG,
-        "ARGUS_APPLICATION_ID", StreamsConfig.APPLICATION_ID_CONFIG,
-        "ARGUS_APPLICATION_SERVER", StreamsConfig.APPLICATION_SERVER_CONFIG,
-        "ARGUS_TOPICS_PREFIX", TOPICS_PREFIX,
-        "ARGUS_TOPICS_PARTITIONS", TOPICS_PARTITIONS,
-        "ARGUS_TOPICS_REPLICATION_FACTOR", TOPICS_REPLICATION_FACTOR);
+    static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
+        Map.entry("ARGUS_KAFKA_BOOTSTRAP", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+        Map.entry("ARGUS_REGISTRY_URL", REGISTRY_URL),
+        Map.entry("ARGUS_STATE_DIR", StreamsConfig.STATE_DIR_CONFIG),
+        Map.entry("ARGUS_APPLICATION_ID", StreamsConfig.APPLICATION_ID_CONFIG),
+        Map.entry("ARGUS_APPLICATION_SERVER", StreamsConfig.APPLICATION_SERVER_CONFIG),
+        Map.entry("ARGUS_TOPICS_PREFIX", TOPICS_PREFIX),
+        Map.entry("ARGUS_TOPICS_PARTITIONS", TOPICS_PARTITIONS),
+        Map.entry("ARGUS_TOPICS_REPLICATION_FACTOR", TOPICS_REPLICATION_FACTOR),
+        Map.entry("ARGUS_HTTP_HOST", HTTP_HOST),
+        Map.entry("ARGUS_HTTP_PORT", HTTP_PORT),
+        Map.entry("ARGUS_API_TOKEN", API_TOKEN),
+        Map.entry("ARGUS_API_PROTECT_READS", PROTECT_READS),
+        Map.entry("ARGUS_STALL_TIMEOUT_MS", STALL_TIMEOUT_MS),
+        Map.entry("ARGUS_INGEST_MAX_BYTES", INGEST_MAX_BYTES),
+        Map.entry("ARGUS_INGEST_MAX_EVENTS", INGEST_MAX_EVENTS));
     /** {@code ARGUS_KAFKA_SASL_MECHANISM=PLAIN} sets {@code sasl.mechanism=PLAIN}. */
     static final String KAFKA_PASSTHROUGH_PREFIX = "ARGUS_KAFKA_";
 
-    private static final Map<String, String> DEFAULTS = Map.of(
-        StreamsConfig.APPLICATION_ID_CONFIG, "argus",
-        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
-        REGISTRY_URL, "http://127.0.0.1:8081/apis/ccompat/v7",
-        StreamsConfig.STATE_DIR_CONFIG, "argus-data/streams",
-        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
-        StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1",
-        TOPICS_PREFIX, "",
-        TOPICS_PARTITIONS, "3",
-        TOPICS_REPLICATION_FACTOR, "-1");
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+        Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "argus"),
+        Map.entry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"),
+        Map.entry(REGISTRY_URL, "http://127.0.0.1:8081/apis/ccompat/v7"),
+        Map.entry(StreamsConfig.STATE_DIR_CONFIG, "argus-data/streams"),
+        Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
+        Map.entry(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1"),
+        Map.entry(TOPICS_PREFIX, ""),
+        Map.entry(TOPICS_PARTITIONS, "3"),
+        Map.entry(TOPICS_REPLICATION_FACTOR, "-1"),
+        Map.entry(HTTP_HOST, "127.0.0.1"),
+        Map.entry(HTTP_PORT, "8080"),
+        Map.entry(PROTECT_READS, "false"),
+        Map.entry(STALL_TIMEOUT_MS, "180000"),
+        Map.entry(INGEST_MAX_BYTES, "1048576"),
+        Map.entry(INGEST_MAX_EVENTS, "1000"));
 
     private final Map<String, String> values;
 
@@ -79,6 +99,28 @@ public final class ArgusConfig {
             throw new IllegalArgumentException("missing configuration key " + key);
         }
         return value;
+    }
+
+    /** A key that may be absent (such as the API token). */
+    public Optional<String> find(String key) {
+        return Optional.ofNullable(values.get(key)).filter(value -> !value.isBlank());
+    }
+
+    public boolean getBoolean(String key) {
+        String value = get(key).trim();
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    public long getLong(String key) {
+        String value = get(key);
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'", e);
+        }
     }
 
     public int getInt(String key) {

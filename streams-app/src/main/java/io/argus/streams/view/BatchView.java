@@ -52,7 +52,8 @@ public record BatchView(
             new JobCounts(pending, batch.getJobsRunning(), batch.getJobsDone(), batch.getJobsFailed()), progress);
     }
 
-    static String iso(Long epochMillis) {
+    /** ISO-8601 UTC text of epoch millis; null stays null. */
+    public static String iso(Long epochMillis) {
         return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
     }
 }

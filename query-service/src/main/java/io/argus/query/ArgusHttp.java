@@ -1,0 +1,248 @@
+package io.argus.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.argus.query.KeyRouter.Local;
+import io.argus.query.KeyRouter.Remote;
+import io.argus.query.KeyRouter.Unavailable;
+import io.argus.streams.state.JobStatus;
+import io.argus.streams.view.ViewJson;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API, built but not started: routes, authentication and the mapping of every failure to a JSON error.
+ * Reads about one batch are answered by the instance that owns it; others forward there (see {@link KeyRouter}).
+ */
+final class ArgusHttp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArgusHttp.class);
+
+    /** What the API routes need; they exist once the fold is wired up. */
+    record Parts(KeyRouter router, Forwarder forwarder, BatchReads reads, ClusterBatches cluster, Ingest ingest) {
+    }
+
+    /** What the server needs from the start. */
+    record Settings(Supplier<Readiness> readiness, PrometheusMeterRegistry metrics, Optional<String> apiToken,
+                    boolean protectReads) {
+    }
+
+    /** {@code /readyz}: ready when the fold runs and the stores answer. */
+    record Readiness(boolean ready, String state) {
+    }
+
+    private ArgusHttp() {
+    }
+
+    /**
+     * @param wiredParts the routes' collaborators, empty while the fold is still being wired up: the HTTP port is
+     *                   bound first, since the fold advertises it. Until then API calls answer 503.
+     */
+    static Javalin create(Supplier<Optional<Parts>> wiredParts, Settings settings) {
+        Supplier<Parts> parts = () -> wiredParts.get()
+            .orElseThrow(() -> ApiException.unavailable("Argus is starting; the fold is not wired up yet"));
+        return Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(ViewJson.mapper(), false));
+            config.startup.showJavalinBanner = false;
+            config.staticFiles.add("/dashboard", Location.CLASSPATH);
+            config.routes.before("/api/*", ctx -> authorize(ctx, settings));
+
+            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "up")));
+            config.routes.get("/readyz", ctx -> {
+                Readiness readiness = settings.readiness().get();
+                ctx.status(readiness.ready() ? 200 : 503).json(Map.of("ready", readiness.ready(),
+                    "state", readiness.state()));
+            });
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(settings.metrics().scrape()));
+            config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json")
+                .result(resource("/openapi.json")));
+
+            config.routes.get("/api/batches", ctx -> listBatches(ctx, parts.get()));
+            config.routes.get(ClusterBatches.LOCAL_PATH, ctx -> ctx.json(localBatches(ctx, parts.get())));
+            config.routes.get("/api/batches/{batch_id}", owned(parts, ctx -> {
+                Optional<Instant> asOf = instant(ctx, "as_of");
+                ctx.json(asOf.isPresent() ? parts.get().reads().viewAsOf(batchId(ctx), asOf.get())
+                    : parts.get().reads().view(batchId(ctx)));
+            }));
+            config.routes.get("/api/batches/{batch_id}/jobs", owned(parts, ctx -> {
+                Optional<JobStatus> status = jobStatus(ctx);
+                ctx.contentType("application/json");
+                parts.get().reads().writeJobs(batchId(ctx), status, ctx.outputStream());
+            }));
+            config.routes.get("/api/batches/{batch_id}/events", owned(parts, ctx -> {
+                long from = QueryParams.number(ctx, "cursor", 0, Long.MAX_VALUE).orElse(0L);
+                int limit = QueryParams.number(ctx, "limit", 1, 1000).orElse(100L).intValue();
+                List<Map<String, Object>> page = parts.get().reads().events(batchId(ctx), from, limit);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("events", page);
+                body.put("next_cursor", page.size() < limit ? null : Long.toString(from + page.size()));
+                ctx.json(body);
+            }));
+            config.routes.get("/api/batches/{batch_id}/results.jsonl", owned(parts, ctx -> {
+                ctx.contentType("application/x-ndjson");
+                parts.get().reads().writeResultsJsonl(batchId(ctx), ctx.outputStream());
+            }));
+            config.routes.get("/api/batches/{batch_id}/leaderboard.csv", owned(parts, ctx -> {
+                ctx.contentType("text/csv; charset=utf-8");
+                ctx.header("Content-Disposition", "attachment; filename=\"" + batchId(ctx) + "-leaderboard.csv\"");
+                parts.get().reads().writeLeaderboardCsv(batchId(ctx), ctx.outputStream());
+            }));
+            config.routes.get("/api/batches/{batch_id}/jobs/<job_id>/decision", owned(parts, ctx -> {
+                int attempt = (int) QueryParams.required(ctx, "attempt", 1, Integer.MAX_VALUE);
+                long waitMs = QueryParams.number(ctx, "wait_ms", 0, DecisionAnswer.MAX_WAIT.toMillis()).orElse(0L);
+                String batchId = batchId(ctx);
+                String jobId = ctx.pathParam("job_id");
+                parts.get().reads().batch(batchId);
+                ctx.json(DecisionAnswer.decide(() -> new DecisionAnswer.Snapshot(parts.get().reads().batch(batchId),
+                    parts.get().reads().jobState(batchId, jobId)), attempt, Duration.ofMillis(waitMs)));
+            }));
+            config.routes.get("/api/batches/{batch_id}/jobs/<job_id>", owned(parts, ctx ->
+                ctx.json(parts.get().reads().job(batchId(ctx), ctx.pathParam("job_id")))));
+
+            config.routes.post("/api/events", ctx -> parts.get().ingest().events(ctx));
+            config.routes.post("/api/batches/{batch_id}/stop", ctx -> parts.get().ingest().stop(ctx, batchId(ctx)));
+
+            config.routes.exception(ApiException.class, (e, ctx) -> {
+                if (e.retryAfterSeconds() != null) {
+                    ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+                }
+                ctx.status(e.status()).json(error(e.error(), e.getMessage()));
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(error("internal_error", "the request failed on the server; see its log"));
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                .json(error(e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), e.getMessage())));
+        });
+    }
+
+    /** Runs the handler here when this instance owns the batch, forwards otherwise, 503 while nobody does. */
+    private static Handler owned(Supplier<Parts> parts, Handler local) {
+        return ctx -> {
+            KeyRouter.Route route = parts.get().router().route(batchId(ctx));
+            if (route instanceof Local) {
+                local.handle(ctx);
+            } else if (route instanceof Remote remote) {
+                parts.get().forwarder().forward(ctx, remote.host());
+            } else {
+                throw ApiException.unavailable(((Unavailable) route).why());
+            }
+        };
+    }
+
+    private static void listBatches(Context ctx, Parts parts) {
+        int limit = QueryParams.number(ctx, "limit", 1, BatchList.MAX_LIMIT).orElse((long) BatchList.DEFAULT_LIMIT)
+            .intValue();
+        List<JsonNode> all = parts.cluster().all(localBatches(ctx, parts), filterQuery(ctx),
+            Optional.ofNullable(ctx.header("Authorization")));
+        BatchList.Page page = BatchList.page(all, Optional.ofNullable(ctx.queryParam("cursor")), limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("batches", page.batches());
+        body.put("next_cursor", page.nextCursor());
+        ctx.json(body);
+    }
+
+    private static List<JsonNode> localBatches(Context ctx, Parts parts) {
+        ClusterBatches.requireRunning(parts.router().streams());
+        BatchList.Filter filter = new BatchList.Filter(Optional.ofNullable(ctx.queryParam("status")),
+            Optional.ofNullable(ctx.queryParam("project")), Optional.ofNullable(ctx.queryParam("experiment_type")));
+        return parts.reads().localBatches(filter).stream()
+            .map(answer -> (JsonNode) ViewJson.mapper().valueToTree(answer))
+            .toList();
+    }
+
+    /** Only the filters travel to other instances; paging happens once, on the merged list. */
+    private static String filterQuery(Context ctx) {
+        StringBuilder query = new StringBuilder();
+        for (String name : List.of("status", "project", "experiment_type")) {
+            String value = ctx.queryParam(name);
+            if (value != null) {
+                query.append(query.length() == 0 ? "" : "&").append(name).append('=')
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+        return query.length() == 0 ? null : query.toString();
+    }
+
+    private static void authorize(Context ctx, Settings settings) {
+        if (settings.apiToken().isEmpty()) {
+            return;
+        }
+        boolean isWrite = !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
+        if (!isWrite && !settings.protectReads()) {
+            return;
+        }
+        String expected = "Bearer " + settings.apiToken().get();
+        if (!constantTimeEquals(expected, ctx.header("Authorization"))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(HttpStatus.UNAUTHORIZED.getCode(), "unauthorized",
+                "this endpoint needs Authorization: Bearer <ARGUS_API_TOKEN>");
+        }
+    }
+
+    private static boolean constantTimeEquals(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+            given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String batchId(Context ctx) {
+        return ctx.pathParam("batch_id");
+    }
+
+    private static Optional<JobStatus> jobStatus(Context ctx) {
+        String status = ctx.queryParam("status");
+        if (status == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JobStatus.valueOf(status));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("status must be one of running, done, failed; got '" + status + "'");
+        }
+    }
+
+    private static Optional<Instant> instant(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be ISO-8601 like 2026-11-23T10:00:00Z, got '" + value + "'");
+        }
+    }
+
+    private static Map<String, String> error(String error, String detail) {
+        return Map.of("error", error, "detail", detail == null ? "" : detail);
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = ArgusHttp.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException(name + " is missing from the jar");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,31 @@
+package io.argus.query;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.argus.streams.state.BatchState;
+import io.argus.streams.state.BatchStatus;
+import io.argus.streams.view.BatchView;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The batch view plus what depends on the time of asking: {@code stalled}, true when the batch is running and
+ * nothing (no event, no heartbeat) has been seen for longer than the stall timeout.
+ */
+record BatchAnswer(@JsonUnwrapped BatchView view, boolean stalled) {
+
+    static BatchAnswer of(BatchState batch, Instant now, Duration stallTimeout) {
+        return new BatchAnswer(BatchView.of(batch), isStalled(batch, now, stallTimeout));
+    }
+
+    static boolean isStalled(BatchState batch, Instant now, Duration stallTimeout) {
+        if (batch.getStatus() != BatchStatus.running) {
+            return false;
+        }
+        long lastSign = Math.max(orZero(batch.getLastSeen()), orZero(batch.getLastEventTs()));
+        return now.toEpochMilli() - lastSign > stallTimeout.toMillis();
+    }
+
+    private static long orZero(Long millis) {
+        return millis == null ? 0 : millis;
+    }
+}

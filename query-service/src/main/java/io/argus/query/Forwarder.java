@@ -1,0 +1,65 @@
+package io.argus.query;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Forwards a read to the instance that owns its batch and streams the answer back. One hop only: a request that
+ * was already forwarded and still does not land on the owner (ownership moved meanwhile) is answered 503, so two
+ * instances with different views of the assignment can never bounce a request between them.
+ */
+final class Forwarder {
+
+    static final String FORWARDED_HEADER = "X-Argus-Forwarded-By";
+    private static final Duration TIMEOUT = Duration.ofSeconds(35);
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HostInfo self;
+
+    Forwarder(HostInfo self) {
+        this.self = self;
+    }
+
+    static boolean wasForwarded(Context ctx) {
+        return ctx.header(FORWARDED_HEADER) != null;
+    }
+
+    /** Sends the same GET to the owner and copies its status, content type and body. */
+    void forward(Context ctx, HostInfo owner) {
+        if (wasForwarded(ctx)) {
+            throw ApiException.unavailable("batch moved while the request was forwarded; try again");
+        }
+        String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://" + owner.host() + ":" + owner.port() + ctx.path() + query))
+            .timeout(TIMEOUT)
+            .header(FORWARDED_HEADER, self.host() + ":" + self.port())
+            .GET();
+        String authorization = ctx.header("Authorization");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw ApiException.unavailable("the owner " + owner.host() + ":" + owner.port() + " did not answer: "
+                + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while forwarding");
+        }
+        ctx.status(response.statusCode());
+        response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+        response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
+        ctx.header("X-Argus-Served-By", owner.host() + ":" + owner.port());
+        ctx.result(response.body());
+    }
+}

@@ -1,0 +1,104 @@
+package io.argus.query;
+
+import io.argus.streams.state.BatchState;
+import io.argus.streams.state.JobState;
+import io.argus.streams.state.JournalEntry;
+import io.argus.streams.topology.ArgusTopology;
+import io.argus.streams.topology.StoreKeys;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads this instance's stores. A store that is migrating or restoring throws {@link InvalidStateStoreException};
+ * reads are retried with backoff until a deadline, then answered 503, never with a wrong 404.
+ */
+final class LocalStores {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(2);
+    private static final long FIRST_BACKOFF_MS = 20;
+
+    private final KafkaStreams streams;
+
+    LocalStores(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    Optional<BatchState> batch(String batchId) {
+        return Optional.ofNullable(read(ArgusTopology.BATCHES_STORE, (ReadOnlyKeyValueStore<String, BatchState> s) ->
+            s.get(batchId)));
+    }
+
+    Optional<JobState> job(String batchId, String jobId) {
+        return Optional.ofNullable(read(ArgusTopology.JOBS_STORE, (ReadOnlyKeyValueStore<String, JobState> s) ->
+            s.get(StoreKeys.job(batchId, jobId))));
+    }
+
+    /** Visits the batch's jobs in job-id order without holding them all in memory. */
+    void forEachJob(String batchId, Consumer<JobState> visitor) {
+        this.<JobState, Void>read(ArgusTopology.JOBS_STORE, store -> {
+            try (KeyValueIterator<String, JobState> range =
+                     store.prefixScan(StoreKeys.batchPrefix(batchId), Serdes.String().serializer())) {
+                range.forEachRemaining(kv -> visitor.accept(kv.value));
+            }
+            return null;
+        });
+    }
+
+    /** Visits the batch's journal in log order. */
+    void forEachJournalEntry(String batchId, Consumer<JournalEntry> visitor) {
+        this.<JournalEntry, Void>read(ArgusTopology.JOURNAL_STORE, store -> {
+            try (KeyValueIterator<String, JournalEntry> range =
+                     store.prefixScan(StoreKeys.batchPrefix(batchId), Serdes.String().serializer())) {
+                range.forEachRemaining(kv -> visitor.accept(kv.value));
+            }
+            return null;
+        });
+    }
+
+    /** Every batch this instance holds the active copy of. */
+    void forEachBatch(Consumer<BatchState> visitor) {
+        this.<BatchState, Void>read(ArgusTopology.BATCHES_STORE, store -> {
+            try (KeyValueIterator<String, BatchState> all = store.all()) {
+                all.forEachRemaining(kv -> visitor.accept(kv.value));
+            }
+            return null;
+        });
+    }
+
+    private <V, R> R read(String storeName, Function<ReadOnlyKeyValueStore<String, V>, R> query) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        long backoff = FIRST_BACKOFF_MS;
+        while (true) {
+            try {
+                ReadOnlyKeyValueStore<String, V> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+                return query.apply(store);
+            } catch (InvalidStateStoreException e) {
+                if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+                    throw ApiException.unavailable("store " + storeName + " is not queryable right now: "
+                        + e.getMessage());
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 200);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while waiting for a store");
+        }
+    }
+}

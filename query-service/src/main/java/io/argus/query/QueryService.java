@@ -1,0 +1,129 @@
+package io.argus.query;
+
+import io.argus.streams.app.ArgusConfig;
+import io.argus.streams.app.ArgusStreams;
+import io.argus.streams.fold.Effect;
+import io.argus.streams.topology.FoldCounters;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query service: the fold (embedded) and the HTTP API over its stores. HTTP binds first, since the fold must
+ * advertise the real port as {@code application.server}; API calls answer 503 until the fold is wired up.
+ */
+public final class QueryService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+
+    private final Javalin http;
+    private final ArgusStreams streams;
+    private final EventPublisher publisher;
+    private final PrometheusMeterRegistry metrics;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private QueryService(Javalin http, ArgusStreams streams, EventPublisher publisher, PrometheusMeterRegistry metrics,
+                         KafkaStreamsMetrics streamsMetrics) {
+        this.http = http;
+        this.streams = streams;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    public static QueryService start(ArgusConfig config, Clock clock) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AtomicReference<ArgusHttp.Parts> parts = new AtomicReference<>();
+        AtomicReference<ArgusStreams> fold = new AtomicReference<>();
+        ArgusHttp.Settings settings = new ArgusHttp.Settings(() -> readiness(fold.get()), metrics,
+            config.find(ArgusConfig.API_TOKEN), config.getBoolean(ArgusConfig.PROTECT_READS));
+        Javalin http = ArgusHttp.create(() -> Optional.ofNullable(parts.get()), settings)
+            .start(config.get(ArgusConfig.HTTP_HOST), config.getInt(ArgusConfig.HTTP_PORT));
+
+        HostInfo self = advertised(config, http.port());
+        ArgusStreams app = ArgusStreams.start(config.with(Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG,
+            self.host() + ":" + self.port())));
+        fold.set(app);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(app.streams());
+        streamsMetrics.bindTo(metrics);
+        bindFoldCounters(app.counters(), metrics);
+
+        EventPublisher publisher = new EventPublisher(config.streamsProperties(), app.topics().events());
+        LocalStores stores = new LocalStores(app.streams());
+        Duration stallTimeout = Duration.ofMillis(config.getLong(ArgusConfig.STALL_TIMEOUT_MS));
+        BatchReads reads = new BatchReads(stores, app.topics().events().valueSerde().deserializer(), clock,
+            stallTimeout);
+        Ingest ingest = new Ingest(new FlatEventParser(clock, "http-ingest"), publisher, clock,
+            config.getLong(ArgusConfig.INGEST_MAX_BYTES), config.getInt(ArgusConfig.INGEST_MAX_EVENTS));
+        parts.set(new ArgusHttp.Parts(new KeyRouter(app.streams(), self), new Forwarder(self), reads,
+            new ClusterBatches(app.streams(), self), ingest));
+        LOG.info("Argus query service on http://{}:{} (advertised as {}:{})", config.get(ArgusConfig.HTTP_HOST),
+            http.port(), self.host(), self.port());
+        return new QueryService(http, app, publisher, metrics, streamsMetrics);
+    }
+
+    /** The port HTTP listens on (useful when configured as 0). */
+    public int port() {
+        return http.port();
+    }
+
+    public ArgusStreams fold() {
+        return streams;
+    }
+
+    /** Stops HTTP first, then the fold (leaving its group), so no request reads a closing store. */
+    @Override
+    public void close() {
+        http.stop();
+        publisher.close();
+        streamsMetrics.close();
+        streams.close();
+        metrics.close();
+    }
+
+    /** application.server when configured (a pod's DNS name), else the HTTP host and real port. */
+    private static HostInfo advertised(ArgusConfig config, int port) {
+        Optional<String> configured = config.find(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        if (configured.isPresent()) {
+            return HostInfo.buildFromEndpoint(configured.get());
+        }
+        String host = config.get(ArgusConfig.HTTP_HOST);
+        if (host.equals("0.0.0.0")) {
+            throw new IllegalArgumentException("argus.http.host is 0.0.0.0: set application.server "
+                + "(ARGUS_APPLICATION_SERVER) to the host:port other instances reach this one at");
+        }
+        return new HostInfo(host, port);
+    }
+
+    private static ArgusHttp.Readiness readiness(ArgusStreams app) {
+        if (app == null) {
+            return new ArgusHttp.Readiness(false, "STARTING");
+        }
+        KafkaStreams.State state = app.streams().state();
+        return new ArgusHttp.Readiness(state == KafkaStreams.State.RUNNING, state.name());
+    }
+
+    private static void bindFoldCounters(FoldCounters counters, PrometheusMeterRegistry metrics) {
+        for (Effect effect : Effect.values()) {
+            FunctionCounter.builder("argus.fold.events", counters, c -> c.events(effect))
+                .tag("effect", effect.name().toLowerCase())
+                .description("Events the fold processed, by what they did")
+                .register(metrics);
+        }
+        FunctionCounter.builder("argus.dead.letters", counters, FoldCounters::deadLetters)
+            .description("Records sent to the dead-letter topic")
+            .register(metrics);
+    }
+}

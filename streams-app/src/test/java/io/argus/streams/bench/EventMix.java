@@ -1,0 +1,147 @@
+package io.argus.streams.bench;
+
+import io.argus.schemas.EventType;
+import io.argus.schemas.avro.ArgusEvent;
+import io.argus.schemas.avro.BatchOutcome;
+import io.argus.schemas.avro.Verdict;
+import io.argus.streams.fold.TestEvents;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * A realistic event log of exactly {@code n} events, the same for a given seed. Batches of 120 jobs, one after the
+ * other: a {@code batch_start}; per job a {@code job_start}, two {@code job_progress} and a {@code job_done}; about 5%
+ * of jobs fail once (a {@code job_progress}, {@code job_failed} from ranks 0 and 1, an attribution RESTART) and then
+ * run as attempt 2; about 10% of batches resume mid-way (a second {@code batch_start}); a heartbeat every 40 jobs; a
+ * {@code batch_done} at the end. About 2% of events are sent twice (one of the batch's last 8 events again, same
+ * event id). The last batch is cut where the log reaches {@code n}.
+ */
+final class EventMix {
+
+    static final int JOBS_PER_BATCH = 120;
+    static final double FAILING_JOBS = 0.05;
+    static final double RESUMED_BATCHES = 0.10;
+    static final double DUPLICATES = 0.02;
+    static final int HEARTBEAT_EVERY_JOBS = 40;
+    private static final int DUPLICATE_WINDOW = 8;
+
+    private final List<ArgusEvent> events;
+    private final int batches;
+    private final int duplicates;
+
+    private EventMix(List<ArgusEvent> events, int batches, int duplicates) {
+        this.events = events;
+        this.batches = batches;
+        this.duplicates = duplicates;
+    }
+
+    static EventMix generate(int n, long seed) {
+        Generator generator = new Generator(n, new Random(seed));
+        int batch = 0;
+        while (!generator.full()) {
+            generator.batch(String.format(Locale.ROOT, "bench-batch-%05d", batch), batch);
+            batch++;
+        }
+        return new EventMix(Collections.unmodifiableList(generator.log), batch, generator.duplicates);
+    }
+
+    List<ArgusEvent> events() {
+        return events;
+    }
+
+    /** For example {@code 200000 events in 398 batches: job_progress 47.6%, ... (2.0% sent twice)}. */
+    String describe() {
+        Map<EventType, Long> byType = events.stream().collect(Collectors.groupingBy(
+            event -> EventType.ofPayload(event.getPayload()).orElseThrow(), () -> new EnumMap<>(EventType.class),
+            Collectors.counting()));
+        String types = byType.entrySet().stream()
+            .sorted(Map.Entry.<EventType, Long>comparingByValue().reversed())
+            .map(e -> e.getKey().wireName() + " " + percent(e.getValue()))
+            .collect(Collectors.joining(", "));
+        return events.size() + " events in " + batches + " batches of " + JOBS_PER_BATCH + " jobs: " + types + "; "
+            + duplicates + " (" + percent(duplicates) + ") sent twice with the same event id";
+    }
+
+    private String percent(long count) {
+        return String.format(Locale.ROOT, "%.1f%%", 100.0 * count / events.size());
+    }
+
+    /** Appends one batch's events until the log is full. */
+    private static final class Generator {
+        private final int n;
+        private final Random random;
+        private final List<ArgusEvent> log;
+        private int duplicates;
+        private List<ArgusEvent> recent;
+
+        Generator(int n, Random random) {
+            this.n = n;
+            this.random = random;
+            this.log = new ArrayList<>(n);
+        }
+
+        boolean full() {
+            return log.size() >= n;
+        }
+
+        void batch(String batchId, int index) {
+            TestEvents events = new TestEvents(batchId);
+            recent = new ArrayList<>();
+            long second = index * 100_000L;
+            String command = "python run.py --batch " + index;
+            emit(events.batchStart(second, JOBS_PER_BATCH, 3, command));
+            int resumeBefore = random.nextDouble() < RESUMED_BATCHES ? 10 + random.nextInt(JOBS_PER_BATCH - 20) : -1;
+            for (int job = 0; job < JOBS_PER_BATCH && !full(); job++) {
+                second += 60;
+                if (job == resumeBefore) {
+                    // The launcher crashed and was started again: the same batch, launched a second time.
+                    emit(events.batchStart(second, JOBS_PER_BATCH, 3, command + " --resume"));
+                }
+                if (job > 0 && job % HEARTBEAT_EVERY_JOBS == 0) {
+                    emit(events.heartbeat(second));
+                }
+                job(events, "dataset" + job / 12 + "/model" + job % 12, second);
+            }
+            emit(events.batchDone(second + 60, BatchOutcome.done));
+        }
+
+        private void job(TestEvents events, String jobId, long second) {
+            int attempt = 1;
+            if (random.nextDouble() < FAILING_JOBS) {
+                emit(events.jobStart(second, jobId, 1));
+                emit(events.progress(second + 5, jobId, 1, 100));
+                emit(events.jobFailed(second + 9, jobId, 1, 0, "CudaOutOfMemoryError"));
+                emit(events.jobFailed(second + 9, jobId, 1, 1, "CudaOutOfMemoryError"));
+                emit(events.attribution(second + 10, jobId, 1, Verdict.RESTART));
+                attempt = 2;
+                second += 15;
+            }
+            emit(events.jobStart(second, jobId, attempt));
+            emit(events.progress(second + 10, jobId, attempt, 100));
+            emit(events.progress(second + 20, jobId, attempt, 200));
+            emit(events.jobDone(second + 30, jobId, attempt));
+        }
+
+        private void emit(ArgusEvent event) {
+            if (full()) {
+                return;
+            }
+            log.add(event);
+            recent.add(event);
+            if (recent.size() > DUPLICATE_WINDOW) {
+                recent.remove(0);
+            }
+            if (random.nextDouble() < DUPLICATES && !full()) {
+                // A spool re-sends what it was not sure about: the same event, the same id, a little later.
+                log.add(recent.get(random.nextInt(recent.size())));
+                duplicates++;
+            }
+        }
+    }
+}
