@@ -79,45 +79,45 @@ final class ArgusHttp {
 
             config.routes.get("/api/batches", ctx -> listBatches(ctx, parts.get()));
             config.routes.get(ClusterBatches.LOCAL_PATH, ctx -> ctx.json(localBatches(ctx, parts.get())));
-            config.routes.get("/api/batches/{batch_id}", owned(parts, ctx -> {
+            config.routes.get("/api/batches/{batch_id}", owned(parts, (ctx, reads) -> {
                 Optional<Instant> asOf = instant(ctx, "as_of");
-                ctx.json(asOf.isPresent() ? parts.get().reads().viewAsOf(batchId(ctx), asOf.get())
-                    : parts.get().reads().view(batchId(ctx)));
+                ctx.json(asOf.isPresent() ? reads.viewAsOf(batchId(ctx), asOf.get())
+                    : reads.view(batchId(ctx)));
             }));
-            config.routes.get("/api/batches/{batch_id}/jobs", owned(parts, ctx -> {
+            config.routes.get("/api/batches/{batch_id}/jobs", owned(parts, (ctx, reads) -> {
                 Optional<JobStatus> status = jobStatus(ctx);
                 ctx.contentType("application/json");
-                parts.get().reads().writeJobs(batchId(ctx), status, ctx.outputStream());
+                reads.writeJobs(batchId(ctx), status, ctx.outputStream());
             }));
-            config.routes.get("/api/batches/{batch_id}/events", owned(parts, ctx -> {
+            config.routes.get("/api/batches/{batch_id}/events", owned(parts, (ctx, reads) -> {
                 long from = QueryParams.number(ctx, "cursor", 0, Long.MAX_VALUE).orElse(0L);
                 int limit = QueryParams.number(ctx, "limit", 1, 1000).orElse(100L).intValue();
-                List<Map<String, Object>> page = parts.get().reads().events(batchId(ctx), from, limit);
+                List<Map<String, Object>> page = reads.events(batchId(ctx), from, limit);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("events", page);
                 body.put("next_cursor", page.size() < limit ? null : Long.toString(from + page.size()));
                 ctx.json(body);
             }));
-            config.routes.get("/api/batches/{batch_id}/results.jsonl", owned(parts, ctx -> {
+            config.routes.get("/api/batches/{batch_id}/results.jsonl", owned(parts, (ctx, reads) -> {
                 ctx.contentType("application/x-ndjson");
-                parts.get().reads().writeResultsJsonl(batchId(ctx), ctx.outputStream());
+                reads.writeResultsJsonl(batchId(ctx), ctx.outputStream());
             }));
-            config.routes.get("/api/batches/{batch_id}/leaderboard.csv", owned(parts, ctx -> {
+            config.routes.get("/api/batches/{batch_id}/leaderboard.csv", owned(parts, (ctx, reads) -> {
                 ctx.contentType("text/csv; charset=utf-8");
                 ctx.header("Content-Disposition", "attachment; filename=\"" + batchId(ctx) + "-leaderboard.csv\"");
-                parts.get().reads().writeLeaderboardCsv(batchId(ctx), ctx.outputStream());
+                reads.writeLeaderboardCsv(batchId(ctx), ctx.outputStream());
             }));
-            config.routes.get("/api/batches/{batch_id}/jobs/<job_id>/decision", owned(parts, ctx -> {
+            config.routes.get("/api/batches/{batch_id}/jobs/<job_id>/decision", owned(parts, (ctx, reads) -> {
                 int attempt = (int) QueryParams.required(ctx, "attempt", 1, Integer.MAX_VALUE);
                 long waitMs = QueryParams.number(ctx, "wait_ms", 0, DecisionAnswer.MAX_WAIT.toMillis()).orElse(0L);
                 String batchId = batchId(ctx);
                 String jobId = ctx.pathParam("job_id");
-                parts.get().reads().batch(batchId);
-                ctx.json(DecisionAnswer.decide(() -> new DecisionAnswer.Snapshot(parts.get().reads().batch(batchId),
-                    parts.get().reads().jobState(batchId, jobId)), attempt, Duration.ofMillis(waitMs)));
+                reads.batch(batchId);
+                ctx.json(DecisionAnswer.decide(() -> new DecisionAnswer.Snapshot(reads.batch(batchId),
+                    reads.jobState(batchId, jobId)), attempt, Duration.ofMillis(waitMs)));
             }));
-            config.routes.get("/api/batches/{batch_id}/jobs/<job_id>", owned(parts, ctx ->
-                ctx.json(parts.get().reads().job(batchId(ctx), ctx.pathParam("job_id")))));
+            config.routes.get("/api/batches/{batch_id}/jobs/<job_id>", owned(parts, (ctx, reads) ->
+                ctx.json(reads.job(batchId(ctx), ctx.pathParam("job_id")))));
 
             config.routes.post("/api/events", ctx -> parts.get().ingest().events(ctx));
             config.routes.post("/api/batches/{batch_id}/stop", ctx -> parts.get().ingest().stop(ctx, batchId(ctx)));
@@ -137,12 +137,29 @@ final class ArgusHttp {
         });
     }
 
-    /** Runs the handler here when this instance owns the batch, forwards otherwise, 503 while nobody does. */
-    private static Handler owned(Supplier<Parts> parts, Handler local) {
+    /** A handler of reads about one batch, given the reads of the partition that owns it. */
+    @FunctionalInterface
+    private interface OwnedHandler {
+        void handle(Context ctx, BatchReads reads) throws Exception;
+    }
+
+    /**
+     * Runs the handler here when this instance owns the batch, forwards otherwise, 503 while nobody does. A "not
+     * found" is only given while this instance still owns the partition: if ownership moved during the read, the
+     * miss may be the move's, so the answer is 503.
+     */
+    private static Handler owned(Supplier<Parts> parts, OwnedHandler local) {
         return ctx -> {
             KeyRouter.Route route = parts.get().router().route(batchId(ctx));
-            if (route instanceof Local) {
-                local.handle(ctx);
+            if (route instanceof Local owner) {
+                try {
+                    local.handle(ctx, parts.get().reads().at(owner.partition()));
+                } catch (ApiException e) {
+                    if (e.status() == 404 && !route.equals(parts.get().router().route(batchId(ctx)))) {
+                        throw ApiException.unavailable("batch " + batchId(ctx) + " moved while it was read");
+                    }
+                    throw e;
+                }
             } else if (route instanceof Remote remote) {
                 parts.get().forwarder().forward(ctx, remote.host());
             } else {

@@ -45,6 +45,11 @@ final class BatchReads {
         this.stallTimeout = stallTimeout;
     }
 
+    /** The same reads, against one partition's stores: the partition that owns the batch asked about. */
+    BatchReads at(int partition) {
+        return new BatchReads(stores.at(partition), events, clock, stallTimeout);
+    }
+
     BatchState batch(String batchId) {
         return stores.batch(batchId).orElseThrow(() -> ApiException.notFound("no batch " + batchId));
     }

@@ -17,7 +17,8 @@ final class KeyRouter {
     sealed interface Route permits Local, Remote, Unavailable {
     }
 
-    record Local() implements Route {
+    /** This instance holds the active copy of the batch's partition. */
+    record Local(int partition) implements Route {
     }
 
     record Remote(HostInfo host) implements Route {
@@ -54,6 +55,6 @@ final class KeyRouter {
         }
         HostInfo owner = metadata.activeHost();
         // Compare host AND port: several instances may share a host.
-        return owner.equals(self) ? new Local() : new Remote(owner);
+        return owner.equals(self) ? new Local(metadata.partition()) : new Remote(owner);
     }
 }

@@ -27,9 +27,23 @@ final class LocalStores {
     private static final long FIRST_BACKOFF_MS = 20;
 
     private final KafkaStreams streams;
+    private final Optional<Integer> partition;
 
     LocalStores(KafkaStreams streams) {
+        this(streams, Optional.empty());
+    }
+
+    private LocalStores(KafkaStreams streams, Optional<Integer> partition) {
         this.streams = streams;
+        this.partition = partition;
+    }
+
+    /**
+     * The stores of one partition only. Reading the owner's partition directly means a task that moved away throws
+     * (and is answered 503) instead of quietly missing from a composite store (which would be a wrong 404).
+     */
+    LocalStores at(int partition) {
+        return new LocalStores(streams, Optional.of(partition));
     }
 
     Optional<BatchState> batch(String batchId) {
@@ -79,8 +93,10 @@ final class LocalStores {
         long backoff = FIRST_BACKOFF_MS;
         while (true) {
             try {
-                ReadOnlyKeyValueStore<String, V> store = streams.store(
-                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+                StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
+                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
+                ReadOnlyKeyValueStore<String, V> store =
+                    streams.store(partition.map(parameters::withPartition).orElse(parameters));
                 return query.apply(store);
             } catch (InvalidStateStoreException e) {
                 if (System.nanoTime() + backoff * 1_000_000 > deadline) {
