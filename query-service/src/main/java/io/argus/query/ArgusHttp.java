@@ -13,6 +13,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -65,6 +67,7 @@ final class ArgusHttp {
             config.startup.showJavalinBanner = false;
             config.staticFiles.add("/dashboard", Location.CLASSPATH);
             config.routes.before("/api/*", ctx -> authorize(ctx, settings));
+            config.requestLogger.http((ctx, millis) -> recordRequest(settings.metrics(), ctx, millis));
 
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "up")));
             config.routes.get("/readyz", ctx -> {
@@ -135,6 +138,17 @@ final class ArgusHttp {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
                 .json(error(e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), e.getMessage())));
         });
+    }
+
+    /** One timer per route template (not per URL, which would be unbounded), method and status. */
+    private static void recordRequest(PrometheusMeterRegistry metrics, Context ctx, float millis) {
+        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        Timer.builder("argus.http.requests")
+            .tag("method", ctx.method().name())
+            .tag("route", endpoint == null ? "unmatched" : endpoint.path)
+            .tag("status", Integer.toString(ctx.statusCode()))
+            .register(metrics)
+            .record(Duration.ofNanos((long) (millis * 1_000_000)));
     }
 
     /** A handler of reads about one batch, given the reads of the partition that owns it. */
