@@ -17,12 +17,12 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * {@code GET /api/batches} across instances: this instance's batches plus every other instance's, asked over
- * {@code /api/batches/local} at the hosts the Streams metadata names. While any instance is rebalancing the answer
+ * {@code /api/internal/local-batches} at the hosts the Streams metadata names. While any instance is rebalancing the answer
  * is 503: a list that misses or doubles the batches of a moving partition would be wrong.
  */
 final class ClusterBatches {
 
-    static final String LOCAL_PATH = "/api/batches/local";
+    static final String LOCAL_PATH = "/api/internal/local-batches";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final KafkaStreams streams;
