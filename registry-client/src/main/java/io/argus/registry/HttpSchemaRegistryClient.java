@@ -56,6 +56,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         Call call = Call.post("/subjects/" + segment(subject) + "/versions", schemaRequest(schema), "register a schema", subject);
         Answer answer = send(call);
+        if (answer.status() == 409) {
+            // 409 means "incompatible", but Apicurio also answers it to the loser of two concurrent first
+            // registrations of the same schema ("artifact already exists"). If the schema is there, that is success.
+            OptionalInt registered = lookup(subject, schema);
+            if (registered.isPresent()) {
+                return registered.getAsInt();
+            }
+        }
         if (!answer.isSuccess()) {
             throw Failures.fromAnswer(call, answer);
         }

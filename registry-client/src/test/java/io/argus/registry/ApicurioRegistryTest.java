@@ -6,7 +6,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.avro.Schema;
@@ -185,6 +194,34 @@ class ApicurioRegistryTest {
 
         try (HttpSchemaRegistryClient fresh = newClient()) {
             assertThat(fresh.lookup(subject, V1)).isEqualTo(OptionalInt.of(id));
+        }
+    }
+
+    @Test
+    void concurrentFirstRegistrationsOfOneSchemaAllGetItsId() throws Exception {
+        String subject = TestNames.unique("race") + "-value";
+        int clients = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                ids.add(pool.submit(() -> {
+                    try (HttpSchemaRegistryClient own = newClient()) {
+                        go.await();
+                        return own.register(subject, V1);
+                    }
+                }));
+            }
+            go.countDown();
+            Set<Integer> distinct = new HashSet<>();
+            for (Future<Integer> id : ids) {
+                distinct.add(id.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(distinct).as("Apicurio answers 409 to the losers of the race; they must still get the id")
+                .hasSize(1);
+        } finally {
+            pool.shutdownNow();
         }
     }
 }
