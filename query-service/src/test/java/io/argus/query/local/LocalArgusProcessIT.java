@@ -1,0 +1,198 @@
+package io.argus.query.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.argus.streams.view.ViewJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's command, for real: {@code java -jar argus.jar --demo} as its own process, in an empty working
+ * directory, with nothing configured but free ports. Runs after {@code package} (failsafe), since it needs the jar.
+ */
+class LocalArgusProcessIT {
+
+    private static final Duration START_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(20);
+    private static final Duration REFUSAL_DEADLINE = Duration.ofSeconds(15);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        for (Process process : started) {
+            // The registry is a grandchild: kill it too, or a failed test leaves it running.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theJarRunsArgusInOneCommandRefusesASecondOneAndStopsOnSigterm() throws Exception {
+        Path workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "argus-local-");
+        int httpPort = freePort();
+        Map<String, String> environment = Map.of("ARGUS_HTTP_PORT", Integer.toString(httpPort),
+            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(freePort()));
+
+        long launched = System.nanoTime();
+        Process argus = launch(workDir, environment, workDir.resolve("first.log"), "--demo");
+        String base = "http://127.0.0.1:" + httpPort;
+        awaitStatus(argus, workDir.resolve("first.log"), base + "/readyz", 200, START_DEADLINE);
+        System.out.printf("java -jar argus.jar --demo: /readyz 200 after %d ms%n", millisSince(launched));
+
+        // Our own batch through the API, read back through the API.
+        String batch = "it-batch-" + Long.toHexString(System.nanoTime());
+        HttpResponse<String> accepted = post(base + "/api/events", String.join("\n",
+            "{\"type\":\"batch_start\",\"batch_id\":\"" + batch + "\",\"source_project\":\"it\","
+                + "\"experiment_type\":\"smoke\",\"n_total\":1,\"command\":\"java -jar argus.jar\"}",
+            "{\"type\":\"job_start\",\"batch_id\":\"" + batch + "\",\"job_id\":\"only\",\"attempt\":1}",
+            "{\"type\":\"job_done\",\"batch_id\":\"" + batch + "\",\"job_id\":\"only\",\"attempt\":1,"
+                + "\"metrics\":{\"mae\":0.1}}",
+            "{\"type\":\"batch_done\",\"batch_id\":\"" + batch + "\",\"status\":\"done\"}"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        JsonNode view = awaitJson(base + "/api/batches/" + batch, v -> v.path("status").asText().equals("done"));
+        assertThat(view.path("job_counts").path("done").asInt()).isEqualTo(1);
+
+        // The demo's sweep crashed half-way and was resumed: done, with one resume and all 12 jobs.
+        JsonNode sweep = awaitJson(base + "/api/batches/" + DemoLauncher.SWEEP,
+            v -> v.path("status").asText().equals("done"));
+        assertThat(sweep.path("resume_count").asInt()).isEqualTo(1);
+        assertThat(sweep.path("job_counts").path("done").asInt()).isEqualTo(12);
+
+        // A second Argus on the same data directory refuses at once, naming the first.
+        long secondLaunched = System.nanoTime();
+        Path secondLog = workDir.resolve("second.log");
+        Process second = launch(workDir, Map.of("ARGUS_HTTP_PORT", Integer.toString(freePort()),
+            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(freePort())), secondLog);
+        assertThat(second.waitFor(REFUSAL_DEADLINE.toSeconds(), TimeUnit.SECONDS))
+            .as("the second start exits within %s", REFUSAL_DEADLINE).isTrue();
+        assertThat(second.exitValue()).isNotZero();
+        assertThat(Files.readString(secondLog)).contains("Argus is already running on "
+            + workDir.toRealPath().resolve("argus-data") + " (pid " + argus.pid() + ")");
+        System.out.printf("second start refused in %d ms%n", millisSince(secondLaunched));
+        assertThat(get(base + "/readyz").statusCode()).as("the first one is unharmed").isEqualTo(200);
+
+        // SIGTERM (as Ctrl-C): HTTP, the fold, Kafka and the registry stop in seconds, leaving nothing behind.
+        List<ProcessHandle> children = argus.descendants().toList();
+        assertThat(children).as("the registry child process").isNotEmpty();
+        long stopping = System.nanoTime();
+        argus.destroy();
+        assertThat(argus.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS))
+            .as("stopped within %s; output:%n%s", STOP_DEADLINE, log(workDir.resolve("first.log"))).isTrue();
+        System.out.printf("stopped %d ms after SIGTERM%n", millisSince(stopping));
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        assertThat(Files.readString(workDir.resolve("first.log"))).contains("Argus stopped in");
+        assertThat(workDir.resolve("argus-data").resolve("kafka").resolve("logs").resolve("meta.properties"))
+            .isRegularFile();
+    }
+
+    private Process launch(Path workDir, Map<String, String> environment, Path log, String... args)
+        throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+            .toString(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        // Nothing of the build's environment may point the jar at another Kafka, registry or data directory.
+        for (String name : List.of("ARGUS_KAFKA_BOOTSTRAP", "ARGUS_REGISTRY_URL", "ARGUS_CONFIG_FILE",
+            "ARGUS_DATA_DIR", "ARGUS_APICURIO_HOME", "ARGUS_API_TOKEN")) {
+            builder.environment().remove(name);
+        }
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("argus.jar", "target/argus.jar")).toAbsolutePath();
+        assertThat(jar).as("built by `mvn package`").isRegularFile();
+        return jar;
+    }
+
+    private void awaitStatus(Process process, Path log, String url, int status, Duration deadline) throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            assertThat(process.isAlive()).as("Argus exited early:%n%s", log(log)).isTrue();
+            try {
+                if (get(url).statusCode() == status) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            }
+            assertThat(System.nanoTime() - end).as("%s answered %d within %s; output:%n%s", url, status, deadline,
+                log(log)).isNegative();
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+    }
+
+    private JsonNode awaitJson(String url, Predicate<JsonNode> condition) throws Exception {
+        long end = System.nanoTime() + READ_DEADLINE.toNanos();
+        String last = "";
+        while (System.nanoTime() - end < 0) {
+            HttpResponse<String> response = get(url);
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                JsonNode json = ViewJson.mapper().readTree(response.body());
+                if (condition.test(json)) {
+                    return json;
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new AssertionError(url + " did not reach the expected state within " + READ_DEADLINE + "; last: "
+            + last);
+    }
+
+    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String log(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static long millisSince(long nanoTime) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
+    }
+}
