@@ -1,17 +1,13 @@
 package io.argus.producer;
 
+import io.argus.schemas.config.ConfigSources;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -50,8 +46,6 @@ public final class ReporterConfig {
         Map.entry("ARGUS_QUERY_TIMEOUT_MS", QUERY_TIMEOUT_MS),
         Map.entry("ARGUS_HEARTBEAT_INTERVAL_MS", HEARTBEAT_INTERVAL_MS));
     /** {@code ARGUS_KAFKA_SASL_MECHANISM=PLAIN} sets {@code sasl.mechanism=PLAIN}. */
-    static final String KAFKA_PASSTHROUGH_PREFIX = "ARGUS_KAFKA_";
-    static final String CONFIG_FILE_VARIABLE = "ARGUS_CONFIG_FILE";
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
         Map.entry(BOOTSTRAP_SERVERS, "127.0.0.1:9092"),
@@ -85,8 +79,8 @@ public final class ReporterConfig {
     /** Defaults, the file named by {@code ARGUS_CONFIG_FILE}, the environment, then the overrides. */
     public static ReporterConfig load(Map<String, String> environment, Map<String, String> overrides) {
         Map<String, String> values = new TreeMap<>(DEFAULTS);
-        Optional.ofNullable(environment.get(CONFIG_FILE_VARIABLE)).map(Path::of)
-            .ifPresent(file -> values.putAll(readFile(file)));
+        Optional.ofNullable(environment.get(ConfigSources.CONFIG_FILE_VARIABLE)).map(Path::of)
+            .ifPresent(file -> values.putAll(ConfigSources.readFile(file)));
         values.putAll(fromEnvironment(environment));
         values.putAll(overrides);
         return new ReporterConfig(values);
@@ -158,32 +152,7 @@ public final class ReporterConfig {
     }
 
     static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        Map<String, String> values = new TreeMap<>();
-        environment.forEach((name, value) -> {
-            String key = ENVIRONMENT_KEYS.get(name);
-            if (key != null) {
-                values.put(key, value);
-            } else if (name.startsWith(KAFKA_PASSTHROUGH_PREFIX) && name.length() > KAFKA_PASSTHROUGH_PREFIX.length()) {
-                values.put(name.substring(KAFKA_PASSTHROUGH_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
-                    value);
-            }
-        });
-        return values;
+        return ConfigSources.fromEnvironment(environment, ENVIRONMENT_KEYS);
     }
 
-    private static Map<String, String> readFile(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException(CONFIG_FILE_VARIABLE + " names " + path.toAbsolutePath()
-                + ", which does not exist");
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(path)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read configuration file " + path.toAbsolutePath(), e);
-        }
-        Map<String, String> values = new TreeMap<>();
-        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).strip()));
-        return values;
-    }
 }

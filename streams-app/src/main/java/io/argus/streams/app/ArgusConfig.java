@@ -1,12 +1,9 @@
 package io.argus.streams.app;
 
+import io.argus.schemas.config.ConfigSources;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -52,7 +49,6 @@ public final class ArgusConfig {
         Map.entry("ARGUS_INGEST_MAX_BYTES", INGEST_MAX_BYTES),
         Map.entry("ARGUS_INGEST_MAX_EVENTS", INGEST_MAX_EVENTS));
     /** {@code ARGUS_KAFKA_SASL_MECHANISM=PLAIN} sets {@code sasl.mechanism=PLAIN}. */
-    static final String KAFKA_PASSTHROUGH_PREFIX = "ARGUS_KAFKA_";
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
         Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "argus"),
@@ -80,8 +76,8 @@ public final class ArgusConfig {
     /** Defaults, then the file (when given), then the environment. */
     public static ArgusConfig load(Optional<Path> file, Map<String, String> environment) {
         Map<String, String> values = new TreeMap<>(DEFAULTS);
-        Optional<Path> fromEnvironment = Optional.ofNullable(environment.get("ARGUS_CONFIG_FILE")).map(Path::of);
-        file.or(() -> fromEnvironment).ifPresent(path -> values.putAll(readFile(path)));
+        Optional<Path> fromEnvironment = Optional.ofNullable(environment.get(ConfigSources.CONFIG_FILE_VARIABLE)).map(Path::of);
+        file.or(() -> fromEnvironment).ifPresent(path -> values.putAll(ConfigSources.readFile(path)));
         values.putAll(fromEnvironment(environment));
         return new ArgusConfig(values);
     }
@@ -154,32 +150,8 @@ public final class ArgusConfig {
         return values;
     }
 
-    private static Map<String, String> readFile(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("configuration file " + path.toAbsolutePath() + " does not exist");
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(path)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read configuration file " + path.toAbsolutePath(), e);
-        }
-        Map<String, String> values = new TreeMap<>();
-        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
-        return values;
-    }
 
     static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        Map<String, String> values = new TreeMap<>();
-        environment.forEach((name, value) -> {
-            String key = ENVIRONMENT_KEYS.get(name);
-            if (key != null) {
-                values.put(key, value);
-            } else if (name.startsWith(KAFKA_PASSTHROUGH_PREFIX) && name.length() > KAFKA_PASSTHROUGH_PREFIX.length()) {
-                values.put(name.substring(KAFKA_PASSTHROUGH_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
-                    value);
-            }
-        });
-        return values;
+        return ConfigSources.fromEnvironment(environment, ENVIRONMENT_KEYS);
     }
 }
