@@ -1,11 +1,11 @@
 package io.argus.producer;
 
 import io.argus.schemas.config.ConfigSources;
+import io.argus.schemas.config.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -16,7 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * ({@code ARGUS_CONFIG_FILE}), then environment variables, then what the launcher sets on the builder. Keys are
  * Kafka producer settings (passed through, for SASL and TLS) plus {@code argus.*} keys; README lists them all.
  */
-public final class ReporterConfig {
+public final class ReporterConfig extends Settings {
 
     public static final String BOOTSTRAP_SERVERS = ProducerConfig.BOOTSTRAP_SERVERS_CONFIG;
     public static final String REGISTRY_URL = "argus.registry.url";
@@ -70,10 +70,8 @@ public final class ReporterConfig {
         // under load, batches still form while earlier requests are in flight.
         Map.entry(ProducerConfig.LINGER_MS_CONFIG, "0"));
 
-    private final Map<String, String> values;
-
     private ReporterConfig(Map<String, String> values) {
-        this.values = Collections.unmodifiableMap(values);
+        super(values);
     }
 
     /** Defaults, the file named by {@code ARGUS_CONFIG_FILE}, the environment, then the overrides. */
@@ -84,27 +82,6 @@ public final class ReporterConfig {
         values.putAll(fromEnvironment(environment));
         values.putAll(overrides);
         return new ReporterConfig(values);
-    }
-
-    public String get(String key) {
-        String value = values.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("missing configuration key " + key);
-        }
-        return value;
-    }
-
-    public Optional<String> find(String key) {
-        return Optional.ofNullable(values.get(key)).map(String::strip).filter(value -> !value.isEmpty());
-    }
-
-    public long getLong(String key) {
-        String value = get(key);
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'", e);
-        }
     }
 
     /** A positive number of milliseconds. */
@@ -128,7 +105,7 @@ public final class ReporterConfig {
     /** Everything that is not an {@code argus.*} key: Kafka producer settings. */
     public Map<String, Object> kafkaSettings() {
         Map<String, Object> kafka = new TreeMap<>();
-        values.forEach((key, value) -> {
+        asMap().forEach((key, value) -> {
             if (!key.startsWith("argus.")) {
                 kafka.put(key, value);
             }
@@ -139,16 +116,12 @@ public final class ReporterConfig {
     /** The {@code argus.registry.*} and {@code argus.serde.*} keys, for the serializer. */
     public Map<String, Object> serdeSettings() {
         Map<String, Object> serde = new TreeMap<>();
-        values.forEach((key, value) -> {
+        asMap().forEach((key, value) -> {
             if (key.startsWith("argus.registry.") || key.startsWith("argus.serde.")) {
                 serde.put(key, value);
             }
         });
         return serde;
-    }
-
-    public Map<String, String> asMap() {
-        return values;
     }
 
     static Map<String, String> fromEnvironment(Map<String, String> environment) {

@@ -1,9 +1,9 @@
 package io.argus.streams.app;
 
 import io.argus.schemas.config.ConfigSources;
+import io.argus.schemas.config.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -17,7 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * client or Streams setting passes through, for SASL, TLS and tuning) plus {@code argus.*} keys. Every key is
  * documented in streams-app/README.md.
  */
-public final class ArgusConfig {
+public final class ArgusConfig extends Settings {
 
     public static final String TOPICS_PREFIX = "argus.topics.prefix";
     public static final String TOPICS_PARTITIONS = "argus.topics.partitions";
@@ -67,16 +67,15 @@ public final class ArgusConfig {
         Map.entry(INGEST_MAX_BYTES, "1048576"),
         Map.entry(INGEST_MAX_EVENTS, "1000"));
 
-    private final Map<String, String> values;
-
     private ArgusConfig(Map<String, String> values) {
-        this.values = Collections.unmodifiableMap(values);
+        super(values);
     }
 
     /** Defaults, then the file (when given), then the environment. */
     public static ArgusConfig load(Optional<Path> file, Map<String, String> environment) {
         Map<String, String> values = new TreeMap<>(DEFAULTS);
-        Optional<Path> fromEnvironment = Optional.ofNullable(environment.get(ConfigSources.CONFIG_FILE_VARIABLE)).map(Path::of);
+        Optional<Path> fromEnvironment =
+            Optional.ofNullable(environment.get(ConfigSources.CONFIG_FILE_VARIABLE)).map(Path::of);
         file.or(() -> fromEnvironment).ifPresent(path -> values.putAll(ConfigSources.readFile(path)));
         values.putAll(fromEnvironment(environment));
         return new ArgusConfig(values);
@@ -84,54 +83,15 @@ public final class ArgusConfig {
 
     /** These values over the current ones: for tests and commands that set a key themselves. */
     public ArgusConfig with(Map<String, String> overrides) {
-        Map<String, String> merged = new TreeMap<>(values);
+        Map<String, String> merged = new TreeMap<>(asMap());
         merged.putAll(overrides);
         return new ArgusConfig(merged);
-    }
-
-    public String get(String key) {
-        String value = values.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("missing configuration key " + key);
-        }
-        return value;
-    }
-
-    /** A key that may be absent (such as the API token). */
-    public Optional<String> find(String key) {
-        return Optional.ofNullable(values.get(key)).filter(value -> !value.isBlank());
-    }
-
-    public boolean getBoolean(String key) {
-        String value = get(key).trim();
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
-        }
-        return Boolean.parseBoolean(value);
-    }
-
-    public long getLong(String key) {
-        String value = get(key);
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'", e);
-        }
-    }
-
-    public int getInt(String key) {
-        String value = get(key);
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'", e);
-        }
     }
 
     /** Everything that is not an {@code argus.*} key: Kafka Streams and client settings. */
     public Properties streamsProperties() {
         Properties properties = new Properties();
-        values.forEach((key, value) -> {
+        asMap().forEach((key, value) -> {
             if (!key.startsWith("argus.")) {
                 properties.put(key, value);
             }
@@ -141,15 +101,10 @@ public final class ArgusConfig {
 
     /** The {@code argus.registry.*} keys, for the registry client. */
     public Map<String, String> registrySettings() {
-        return values.entrySet().stream()
+        return asMap().entrySet().stream()
             .filter(e -> e.getKey().startsWith("argus.registry."))
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
-
-    public Map<String, String> asMap() {
-        return values;
-    }
-
 
     static Map<String, String> fromEnvironment(Map<String, String> environment) {
         return ConfigSources.fromEnvironment(environment, ENVIRONMENT_KEYS);
