@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -47,7 +48,8 @@ public final class QueryService implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicReference<ArgusHttp.Parts> parts = new AtomicReference<>();
         AtomicReference<ArgusStreams> fold = new AtomicReference<>();
-        ArgusHttp.Settings settings = new ArgusHttp.Settings(() -> readiness(fold.get()), metrics,
+        long readyMaxLag = config.getLong(ArgusConfig.READY_MAX_LAG);
+        ArgusHttp.Settings settings = new ArgusHttp.Settings(() -> readiness(fold.get(), readyMaxLag), metrics,
             config.find(ArgusConfig.API_TOKEN), config.getBoolean(ArgusConfig.PROTECT_READS));
         Javalin http = ArgusHttp.create(() -> Optional.ofNullable(parts.get()), settings)
             .start(config.get(ArgusConfig.HTTP_HOST), config.getInt(ArgusConfig.HTTP_PORT));
@@ -107,12 +109,20 @@ public final class QueryService implements AutoCloseable {
         return new HostInfo(host, port);
     }
 
-    private static ArgusHttp.Readiness readiness(ArgusStreams app) {
+    /** Ready when the fold runs and is caught up: its lag on the event log is at most {@code maxLag} records. */
+    private static ArgusHttp.Readiness readiness(ArgusStreams app, long maxLag) {
         if (app == null) {
             return new ArgusHttp.Readiness(false, "STARTING");
         }
         KafkaStreams.State state = app.streams().state();
-        return new ArgusHttp.Readiness(state == KafkaStreams.State.RUNNING, state.name());
+        if (state != KafkaStreams.State.RUNNING) {
+            return new ArgusHttp.Readiness(false, state.name());
+        }
+        OptionalDouble lag = FoldLag.max(app.streams(), app.topics().events().name());
+        if (lag.isPresent() && lag.getAsDouble() > maxLag) {
+            return new ArgusHttp.Readiness(false, "CATCHING_UP (lag " + (long) lag.getAsDouble() + ")");
+        }
+        return new ArgusHttp.Readiness(true, state.name());
     }
 
     private static void bindFoldCounters(FoldCounters counters, PrometheusMeterRegistry metrics) {

@@ -30,6 +30,7 @@ public final class ArgusConfig extends Settings {
     public static final String STALL_TIMEOUT_MS = "argus.stall.timeout.ms";
     public static final String INGEST_MAX_BYTES = "argus.ingest.max.bytes";
     public static final String INGEST_MAX_EVENTS = "argus.ingest.max.events";
+    public static final String READY_MAX_LAG = "argus.ready.max.lag";
 
     /** Environment variables with a fixed key, besides the {@code ARGUS_KAFKA_*} passthrough. */
     static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
@@ -47,7 +48,8 @@ public final class ArgusConfig extends Settings {
         Map.entry("ARGUS_API_PROTECT_READS", PROTECT_READS),
         Map.entry("ARGUS_STALL_TIMEOUT_MS", STALL_TIMEOUT_MS),
         Map.entry("ARGUS_INGEST_MAX_BYTES", INGEST_MAX_BYTES),
-        Map.entry("ARGUS_INGEST_MAX_EVENTS", INGEST_MAX_EVENTS));
+        Map.entry("ARGUS_INGEST_MAX_EVENTS", INGEST_MAX_EVENTS),
+        Map.entry("ARGUS_READY_MAX_LAG", READY_MAX_LAG));
     /** {@code ARGUS_KAFKA_SASL_MECHANISM=PLAIN} sets {@code sasl.mechanism=PLAIN}. */
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -65,7 +67,8 @@ public final class ArgusConfig extends Settings {
         Map.entry(PROTECT_READS, "false"),
         Map.entry(STALL_TIMEOUT_MS, "180000"),
         Map.entry(INGEST_MAX_BYTES, "1048576"),
-        Map.entry(INGEST_MAX_EVENTS, "1000"));
+        Map.entry(INGEST_MAX_EVENTS, "1000"),
+        Map.entry(READY_MAX_LAG, "1000"));
 
     private ArgusConfig(Map<String, String> values) {
         super(values);

@@ -1,0 +1,57 @@
+package io.argus.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.argus.embedded.RealKafkaAndRegistry;
+import io.argus.embedded.SharedTestStack;
+import io.argus.embedded.TestNames;
+import io.argus.registry.RegistryClientConfig;
+import io.argus.streams.app.ArgusConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** /readyz: ready only when the fold runs and its lag on the event log is within argus.ready.max.lag. */
+@ExtendWith(RealKafkaAndRegistry.class)
+class ReadinessIntegrationTest {
+
+    private final SharedTestStack stack;
+
+    ReadinessIntegrationTest(SharedTestStack stack) {
+        this.stack = stack;
+    }
+
+    @Test
+    void aFoldBehindTheLogIsRunningButNotReady() throws Exception {
+        // A bound no lag can meet: as soon as the lag is known, the instance counts as catching up.
+        try (QueryService service = QueryService.start(config("-1"), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(service.port(), Optional.empty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                api.post("/api/events", "{\"type\":\"heartbeat\",\"batch_id\":\"b-ready\"}");
+                return api.get("/readyz").body().contains("CATCHING_UP");
+            });
+            ApiClient.Answer ready = api.get("/readyz");
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().path("ready").asBoolean()).isFalse();
+            assertThat(api.get("/healthz").status()).as("alive all the same").isEqualTo(200);
+        }
+    }
+
+    private ArgusConfig config(String maxLag) throws Exception {
+        return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+            RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
+            StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-ready"),
+            StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "ready-state").toString(),
+            ArgusConfig.TOPICS_PREFIX, TestNames.unique("ready") + ".",
+            ArgusConfig.HTTP_PORT, "0",
+            ArgusConfig.READY_MAX_LAG, maxLag));
+    }
+}
