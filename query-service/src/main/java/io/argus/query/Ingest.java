@@ -10,6 +10,7 @@ import io.argus.schemas.avro.StopRequested;
 import io.argus.streams.view.ViewJson;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ final class Ingest {
     private final Clock clock;
     private final long maxBytes;
     private final int maxEvents;
+    /** How much of an oversized body is drained before answering, as a multiple of the limit. */
+    private static final long DRAIN_FACTOR = 16;
 
     Ingest(FlatEventParser parser, EventPublisher publisher, Clock clock, long maxBytes, int maxEvents) {
         this.parser = parser;
@@ -38,15 +41,7 @@ final class Ingest {
     }
 
     void events(Context ctx) {
-        long declared = ctx.contentLength();
-        if (declared > maxBytes) {
-            throw tooLarge("the body has " + declared + " bytes; at most " + maxBytes + " are accepted");
-        }
-        byte[] body = ctx.bodyAsBytes();
-        if (body.length > maxBytes) {
-            throw tooLarge("the body has " + body.length + " bytes; at most " + maxBytes + " are accepted");
-        }
-        List<JsonNode> nodes = readJson(body);
+        List<JsonNode> nodes = readJson(boundedBody(ctx));
         if (nodes.isEmpty()) {
             throw ApiException.badRequest("the body holds no event");
         }
@@ -81,6 +76,35 @@ final class Ingest {
                 body.path("requested_by").asText("anonymous")))
             .build();
         ctx.json(Map.of("accepted", publisher.publish(List.of(stop))));
+    }
+
+    /**
+     * The body, read up to the limit. An oversized body is still read to its end (up to a bound) before the 413, so
+     * a client that sends it whole gets the answer instead of a connection reset in the middle of sending.
+     */
+    private byte[] boundedBody(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (body.length > maxBytes) {
+                long extra = drain(in, DRAIN_FACTOR * maxBytes);
+                throw tooLarge("the body has more than " + maxBytes + " bytes (at least "
+                    + (body.length + extra) + "); at most " + maxBytes + " are accepted");
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Reads and drops up to {@code limit} bytes; returns how many there were. */
+    private static long drain(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[8192];
+        long drained = 0;
+        int read;
+        while (drained < limit && (read = in.read(buffer, 0, (int) Math.min(buffer.length, limit - drained))) > 0) {
+            drained += read;
+        }
+        return drained;
     }
 
     private static List<JsonNode> readJson(byte[] body) {

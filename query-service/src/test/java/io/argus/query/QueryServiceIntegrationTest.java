@@ -58,7 +58,7 @@ class QueryServiceIntegrationTest {
             ArgusConfig.INGEST_MAX_BYTES, "65536"));
         service = QueryService.start(config, clock);
         api = new ApiClient(service.port(), Optional.empty());
-        await().atMost(DEADLINE).until(() -> api.get("/readyz").status() == 200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/readyz").status() == 200);
     }
 
     @AfterAll
