@@ -115,7 +115,6 @@ final class ArgusHttp {
                 long waitMs = QueryParams.number(ctx, "wait_ms", 0, DecisionAnswer.MAX_WAIT.toMillis()).orElse(0L);
                 String batchId = batchId(ctx);
                 String jobId = ctx.pathParam("job_id");
-                reads.batch(batchId);
                 ctx.json(DecisionAnswer.decide(() -> new DecisionAnswer.Snapshot(reads.batch(batchId),
                     reads.jobState(batchId, jobId)), attempt, Duration.ofMillis(waitMs)));
             }));

@@ -14,8 +14,9 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Argus's configuration in three layers, each overriding the one before: built-in defaults, then a properties file
  * ({@code ARGUS_CONFIG_FILE} or {@code --config}), then environment variables. Keys are Kafka's own (any Kafka
- * client or Streams setting passes through, for SASL, TLS and tuning) plus {@code argus.*} keys. Every key is
- * documented in streams-app/README.md.
+ * client or Streams setting passes through, for SASL, TLS and tuning) plus {@code argus.*} keys. The fold's keys
+ * are documented in streams-app/README.md, the HTTP ones ({@code argus.http.*}, {@code argus.api.*} and the rest)
+ * in query-service/README.md.
  */
 public final class ArgusConfig extends Settings {
 
