@@ -1,19 +1,17 @@
-package io.argus.streams.bench;
+package io.argus.bench;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** Polls a condition every 20 ms until it holds; past the deadline it fails loudly. */
-final class Waits {
-
-    static final long POLL_MS = 20;
+/** Awaits a condition with a deadline: the bench never sleeps a fixed time to let something happen. */
+public final class Waits {
 
     private Waits() {
     }
 
-    /** An exception thrown by the condition ends the wait at once. */
-    static void until(String what, Duration timeout, Callable<Boolean> condition) {
+    /** Polls every {@code pollMillis} until the condition holds; an exception it throws ends the wait at once. */
+    public static void until(String what, Duration timeout, long pollMillis, Callable<Boolean> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (!condition.call()) {
@@ -21,7 +19,7 @@ final class Waits {
                     throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for "
                         + what);
                 }
-                sleep(POLL_MS);
+                sleep(pollMillis);
             }
         } catch (RuntimeException e) {
             throw e;
@@ -30,7 +28,11 @@ final class Waits {
         }
     }
 
-    static void sleep(long millis) {
+    public static void until(String what, Duration timeout, Callable<Boolean> condition) {
+        until(what, timeout, 20, condition);
+    }
+
+    public static void sleep(long millis) {
         try {
             TimeUnit.MILLISECONDS.sleep(millis);
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package io.argus.streams.bench;
+package io.argus.bench.fold;
 
 import io.argus.schemas.EventType;
 import io.argus.schemas.avro.ArgusEvent;
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * {@code batch_done} at the end. About 2% of events are sent twice (one of the batch's last 8 events again, same
  * event id). The last batch is cut where the log reaches {@code n}.
  */
-final class EventMix {
+public final class EventMix {
 
     static final int JOBS_PER_BATCH = 120;
     static final double FAILING_JOBS = 0.05;
@@ -41,7 +41,7 @@ final class EventMix {
         this.duplicates = duplicates;
     }
 
-    static EventMix generate(int n, long seed) {
+    public static EventMix generate(int n, long seed) {
         Generator generator = new Generator(n, new Random(seed));
         int batch = 0;
         while (!generator.full()) {
@@ -51,12 +51,12 @@ final class EventMix {
         return new EventMix(Collections.unmodifiableList(generator.log), batch, generator.duplicates);
     }
 
-    List<ArgusEvent> events() {
+    public List<ArgusEvent> events() {
         return events;
     }
 
     /** For example {@code 200000 events in 398 batches: job_progress 47.6%, ... (2.0% sent twice)}. */
-    String describe() {
+    public String describe() {
         Map<EventType, Long> byType = events.stream().collect(Collectors.groupingBy(
             event -> EventType.ofPayload(event.getPayload()).orElseThrow(), () -> new EnumMap<>(EventType.class),
             Collectors.counting()));

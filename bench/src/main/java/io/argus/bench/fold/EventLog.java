@@ -1,5 +1,6 @@
-package io.argus.streams.bench;
+package io.argus.bench.fold;
 
+import io.argus.bench.Waits;
 import io.argus.embedded.EmbeddedKafkaCluster;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.schemas.ArgusTopics;
@@ -33,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * events with the real {@link ArgusEventSerializer} against the real registry (subject {@code <topic>-value}), then
  * produces the bytes (key = batch_id) with an idempotent acks=all producer and waits for every ack.
  */
-final class EventLog {
+public final class EventLog {
 
     private static final Duration ACK_DEADLINE = Duration.ofMinutes(3);
 
@@ -41,7 +42,7 @@ final class EventLog {
     }
 
     /** What filling took, for the log. */
-    record Filled(String topic, int partitions, long records, long serializeMillis, long produceMillis) {
+    public record Filled(String topic, int partitions, long records, long serializeMillis, long produceMillis) {
         @Override
         public String toString() {
             return String.format("%s: %d partition(s), %,d records, serialized in %.1f s, produced in %.1f s"
@@ -50,7 +51,7 @@ final class EventLog {
         }
     }
 
-    static Filled fill(EmbeddedKafkaCluster kafka, String registryUrl, String topicsPrefix, int partitions,
+    public static Filled fill(EmbeddedKafkaCluster kafka, String registryUrl, String topicsPrefix, int partitions,
                        List<ArgusEvent> events) {
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
             RegistryClientConfig.URL, registryUrl);

@@ -1,0 +1,62 @@
+package io.argus.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The bench's command line: {@code --events N} (default 1,000,000), {@code --runs R} (default 3, at least 3 for a
+ * report), {@code --only fold,growth,...} (default all), {@code --out FILE} (default docs/benchmarks.md; {@code -}
+ * prints only), {@code --work-dir DIR} (default target/bench-work).
+ */
+public record BenchOptions(int events, int runs, Set<String> only, Path out, Path workDir) {
+
+    public static final int DEFAULT_EVENTS = 1_000_000;
+    public static final int DEFAULT_RUNS = 3;
+
+    public static BenchOptions parse(String... args) {
+        int events = DEFAULT_EVENTS;
+        int runs = DEFAULT_RUNS;
+        Set<String> only = new LinkedHashSet<>();
+        Path out = Path.of("docs", "benchmarks.md");
+        Path workDir = Path.of("target", "bench-work");
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.isBlank()) {
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--events" -> events = positive(flag, value);
+                case "--runs" -> runs = positive(flag, value);
+                case "--only" -> only.addAll(Arrays.asList(value.split(",")));
+                case "--out" -> out = value.equals("-") ? null : Path.of(value);
+                case "--work-dir" -> workDir = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + flag
+                    + " (known: --events, --runs, --only, --out, --work-dir)");
+            }
+        }
+        return new BenchOptions(events, runs, Set.copyOf(only), out, workDir.toAbsolutePath());
+    }
+
+    /** True when {@code --only} was not given or names this scenario. */
+    public boolean selected(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
+    }
+
+    private static int positive(String flag, String value) {
+        try {
+            int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw new IllegalArgumentException(flag + " takes a positive whole number, got '" + value + "'");
+    }
+}
