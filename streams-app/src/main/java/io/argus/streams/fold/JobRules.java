@@ -159,7 +159,12 @@ final class JobRules {
         if (existing.isPresent() && existing.get().getReportEventIds().contains(eventId)) {
             return Effect.DUPLICATE;
         }
-        Failure failure = existing.orElseGet(() -> {
+        // The failure is a nested record of the input: change a copy of it, in its place in the new list.
+        Failure failure = existing.map(found -> {
+            Failure copy = Failure.newBuilder(found).build();
+            failures.set(failures.indexOf(found), copy);
+            return copy;
+        }).orElseGet(() -> {
             Failure first = new Failure(failed.getAttempt(), List.of(), List.of(), failed.getErrorType(),
                 failed.getMessage(), ts);
             failures.add(first);
