@@ -4,19 +4,17 @@ import io.argus.schemas.AvroTrust;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -27,8 +25,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * Serde of the fold's state records in RocksDB and their changelogs: a format byte, then Avro binary with the
  * record's own schema. State never leaves the application, so it needs no registry; a rule or layout change is
  * rolled out by rebuilding under a new application id, and the format byte lets a reader refuse what it cannot
- * read instead of misreading it. Deterministic: equal records always give the same bytes, since map entries are
- * written in key order whatever map the record holds (Avro's own copies and reads produce hash maps).
+ * read instead of misreading it.
+ *
+ * <p>It runs for every store read and write of every event, so it uses the code Avro generates for each record
+ * ({@code customEncode}, {@code customDecode}) instead of walking the schema: that was the largest single cost of
+ * the fold (docs/benchmarks.md). Deterministic: equal records always give the same bytes, because the map fields of
+ * top-level records are written in key order (decoded into sorted maps, and sorted before writing when they are
+ * not); the nested records have no maps.
  */
 public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> {
 
@@ -38,16 +41,25 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
 
     static final byte FORMAT_V1 = 1;
 
+    /** A buffer and an encoder per thread: the serde is shared by every task of the store, on every thread. */
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private final Supplier<T> prototype;
     private final Schema schema;
-    private final DatumWriter<T> writer;
+    private final List<Integer> mapFields;
     private final DatumReader<T> reader;
 
     @SuppressWarnings("unchecked")
     public StateSerde(Supplier<T> prototype) {
         T instance = prototype.get();
-        SpecificData model = instance.getSpecificData();
+        this.prototype = prototype;
         this.schema = instance.getSchema();
-        this.writer = new KeyOrderedWriter<>(schema, model);
+        this.mapFields = schema.getFields().stream().filter(f -> f.schema().getType() == Schema.Type.MAP)
+            .map(Schema.Field::pos).toList();
+        SpecificData model = new SpecificData(instance.getClass().getClassLoader());
+        model.setCustomCoders(true);
+        // The fast reader builds records its own way and would skip customDecode.
+        model.setFastReaderEnabled(false);
         this.reader = (DatumReader<T>) model.createDatumReader(schema);
     }
 
@@ -62,32 +74,36 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
     }
 
     private byte[] encode(T record) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(FORMAT_V1);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        Buffers buffers = BUFFERS.get();
+        buffers.out.reset();
+        buffers.out.write(FORMAT_V1);
+        buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.out, buffers.encoder);
         try {
-            writer.write(record, encoder);
-            encoder.flush();
+            withSortedMaps(record).customEncode(buffers.encoder);
+            buffers.encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return buffers.out.toByteArray();
     }
 
-    /** Writes maps in key order, so the bytes do not depend on a hash map's iteration order. */
-    private static final class KeyOrderedWriter<T> extends SpecificDatumWriter<T> {
-
-        KeyOrderedWriter(Schema schema, SpecificData model) {
-            super(schema, model);
+    /** The record itself when its maps iterate in key order; otherwise a shallow copy whose maps do. */
+    @SuppressWarnings("unchecked")
+    private T withSortedMaps(T record) {
+        T sorted = record;
+        for (int field : mapFields) {
+            Map<String, ?> map = (Map<String, ?>) record.get(field);
+            if (map != null && map.size() > 1 && !(map instanceof SortedMap)) {
+                if (sorted == record) {
+                    sorted = prototype.get();
+                    for (int i = 0; i < schema.getFields().size(); i++) {
+                        sorted.put(i, record.get(i));
+                    }
+                }
+                sorted.put(field, new TreeMap<>(map));
+            }
         }
-
-        @Override
-        protected Iterable<Map.Entry<Object, Object>> getMapEntries(Object map) {
-            List<Map.Entry<Object, Object>> entries = new ArrayList<>();
-            super.getMapEntries(map).forEach(entries::add);
-            entries.sort(Comparator.comparing(entry -> entry.getKey().toString()));
-            return entries;
-        }
+        return sorted;
     }
 
     private T decode(byte[] bytes) {
@@ -96,10 +112,20 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
                 + (bytes.length == 0 ? "none" : bytes[0]) + ", this version reads " + FORMAT_V1
                 + ": rebuild the state under a new application id");
         }
+        // customDecode fills the maps it finds: sorted ones, so that writing the record back keeps key order.
+        T fresh = prototype.get();
+        for (int field : mapFields) {
+            fresh.put(field, new TreeMap<>());
+        }
         try {
-            return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
-        } catch (IOException e) {
+            return reader.read(fresh, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
+        } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt state record of " + schema.getName(), e);
         }
+    }
+
+    private static final class Buffers {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        BinaryEncoder encoder;
     }
 }
