@@ -42,7 +42,8 @@ public final class ArgusStreams implements AutoCloseable {
         this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromMap(config.registrySettings()));
         this.topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()),
             config.get(ArgusConfig.TOPICS_PREFIX));
-        Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters);
+        Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
+            Duration.ofMillis(config.getLong(ArgusConfig.VIEWS_INTERVAL_MS)));
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(10, Duration.ofMinutes(10), System::nanoTime));
         streams.setStateListener((next, previous) -> {

@@ -16,21 +16,31 @@ import io.argus.streams.view.BatchView;
 import io.argus.streams.view.ViewJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Reads one record of the event log: decodes and validates it (dead-lettering what fails), drops an event whose id
- * was applied before, folds the rest into the batch and job stores, journals it, and publishes the batch's new view.
+ * was applied before, folds the rest into the batch and job stores, journals it, and marks the batch's view as due.
  *
  * <p>Reads and writes at most one batch record and one job record per event. A registry that cannot be reached is
  * not the record's fault: that exception propagates, so the record is retried rather than dead-lettered.
+ *
+ * <p>Views are published by a wall-clock punctuation, once per interval for each batch that changed, not once per
+ * event: a running batch changes with nearly every event, and its consumers want its latest state, not every step.
+ * A batch whose view is due is kept in the {@code pending-views} store, committed with the change itself, so a
+ * crash between that commit and the publication only delays the view: the restarted task publishes it.
  */
 final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -41,10 +51,19 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     private KeyValueStore<String, JobState> jobs;
     private KeyValueStore<String, JournalEntry> journal;
     private KeyValueStore<String, Long> eventIds;
+    private KeyValueStore<String, Long> pendingViews;
+    private final Duration viewInterval;
+    /** Batches of a partition that are running now: a few hundred at most in practice. */
+    private final HotRecords<BatchState> hotBatches = new HotRecords<>(1_000);
+    /** Jobs that are running now, across those batches. */
+    private final HotRecords<JobState> hotJobs = new HotRecords<>(10_000);
+    /** What {@code pending-views} holds: the batches whose view is due, with the time of their latest change. */
+    private final Map<String, Long> due = new LinkedHashMap<>();
 
-    FoldProcessor(Deserializer<ArgusEvent> events, FoldCounters counters) {
+    FoldProcessor(Deserializer<ArgusEvent> events, FoldCounters counters, Duration viewInterval) {
         this.events = events;
         this.counters = counters;
+        this.viewInterval = viewInterval;
     }
 
     @Override
@@ -54,6 +73,15 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
         this.jobs = context.getStateStore(ArgusTopology.JOBS_STORE);
         this.journal = context.getStateStore(ArgusTopology.JOURNAL_STORE);
         this.eventIds = context.getStateStore(ArgusTopology.EVENT_IDS_STORE);
+        this.pendingViews = context.getStateStore(ArgusTopology.PENDING_VIEWS_STORE);
+        hotBatches.clear();
+        hotJobs.clear();
+        // Init runs after restoration: what was due when the last owner stopped is due now.
+        due.clear();
+        try (KeyValueIterator<String, Long> pending = pendingViews.all()) {
+            pending.forEachRemaining(entry -> due.put(entry.key, entry.value));
+        }
+        context.schedule(viewInterval, PunctuationType.WALL_CLOCK_TIME, now -> publishDueViews());
     }
 
     @Override
@@ -92,23 +120,41 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
             counters.folded(Effect.DUPLICATE);
             return;
         }
-        BatchState before = batches.get(batchId);
+        BatchState before = hotBatches.get(batchId, batches::get);
         Optional<String> jobKey = JobIds.of(event).map(jobId -> StoreKeys.job(batchId, jobId));
-        JobState job = jobKey.map(jobs::get).orElse(null);
+        JobState job = jobKey.map(key -> hotJobs.get(key, jobs::get)).orElse(null);
 
         FoldResult result = BatchFold.apply(before, job, event);
 
-        result.job().filter(next -> !next.equals(job)).ifPresent(next -> jobs.put(jobKey.orElseThrow(), next));
+        result.job().filter(next -> !next.equals(job)).ifPresent(next -> {
+            jobs.put(jobKey.orElseThrow(), next);
+            hotJobs.put(jobKey.orElseThrow(), next);
+        });
         eventIds.put(idKey, source.offset());
         journal.put(StoreKeys.journal(batchId, source.partition(), source.offset()),
             journalEntry(event, record, source, result.effect()));
         if (!result.batch().equals(before)) {
             batches.put(batchId, result.batch());
-            byte[] view = ViewJson.write(BatchView.of(result.batch())).getBytes(StandardCharsets.UTF_8);
-            context.forward(new Record<>(batchId, view, record.timestamp(), new RecordHeaders()),
-                ArgusTopology.BATCH_VIEWS_SINK);
+            hotBatches.put(batchId, result.batch());
+            if (due.put(batchId, record.timestamp()) == null) {
+                pendingViews.put(batchId, record.timestamp());
+            }
         }
         counters.folded(result.effect());
+    }
+
+    /** The current view of every batch that changed since the last publication, stamped with its latest change. */
+    private void publishDueViews() {
+        due.forEach((batchId, changedAt) -> {
+            BatchState batch = hotBatches.get(batchId, batches::get);
+            if (batch != null) {
+                byte[] view = ViewJson.write(BatchView.of(batch)).getBytes(StandardCharsets.UTF_8);
+                context.forward(new Record<>(batchId, view, changedAt, new RecordHeaders()),
+                    ArgusTopology.BATCH_VIEWS_SINK);
+            }
+            pendingViews.delete(batchId);
+        });
+        due.clear();
     }
 
     private static JournalEntry journalEntry(ArgusEvent event, Record<String, byte[]> record, RecordMetadata source,

@@ -28,6 +28,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealKafkaAndRegistry.class)
 class ArgusTopologyTest {
 
+    private static final Duration VIEW_INTERVAL = Duration.ofMillis(100);
+
     private final SharedTestStack stack;
     private SchemaRegistryClient registry;
     private ArgusTopics topics;
@@ -79,7 +82,8 @@ class ArgusTopologyTest {
             Map.of(RegistryClientConfig.URL, stack.registry().confluentApiUrl())));
         topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()), TestNames.unique("t") + ".");
         counters = new FoldCounters();
-        Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters);
+        Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
+            VIEW_INTERVAL);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("topology-test"));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -104,7 +108,7 @@ class ArgusTopologyTest {
     void everyNodeAndStoreHasItsFixedName() {
         TopologyDescription description = ArgusTopology.build(new ArgusTopics(Serdes.serdeFrom(
                 serializer, topics.events().valueSerde().deserializer())), topics.events().valueSerde().deserializer(),
-            new FoldCounters()).describe();
+            new FoldCounters(), VIEW_INTERVAL).describe();
         List<String> nodes = new ArrayList<>();
         List<String> stores = new ArrayList<>();
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
@@ -117,7 +121,7 @@ class ArgusTopologyTest {
         assertThat(description.subtopologies()).hasSize(1);
         assertThat(nodes).containsExactlyInAnyOrder(ArgusTopology.SOURCE, ArgusTopology.FOLD,
             ArgusTopology.BATCH_VIEWS_SINK, ArgusTopology.DEAD_LETTER_SINK);
-        assertThat(stores).containsExactlyInAnyOrder("batches", "jobs", "journal", "event-ids");
+        assertThat(stores).containsExactlyInAnyOrder("batches", "jobs", "journal", "event-ids", "pending-views");
         assertThat(description.toString())
             .contains("topics: [argus.events]", "topic: argus.batch-views", "topic: argus.events.dlq")
             .doesNotContain("KSTREAM-", "KTABLE-");
@@ -139,9 +143,12 @@ class ArgusTopologyTest {
             .extracting(JournalEntry::getType)
             .containsExactly("batch_start", "job_start", "job_start", "job_start", "job_done", "job_done", "job_failed");
 
+        assertThat(views.isEmpty()).as("views wait for the interval").isTrue();
+        driver.advanceWallClockTime(VIEW_INTERVAL);
         List<KeyValue<String, String>> published = views.readKeyValuesToList();
-        assertThat(published).hasSize(7).extracting(kv -> kv.key).containsOnly("bench-topology");
-        JsonNode latest = json(published.get(published.size() - 1).value);
+        assertThat(published).as("one view per changed batch and interval, the latest")
+            .extracting(kv -> kv.key).containsExactly("bench-topology");
+        JsonNode latest = json(published.get(0).value);
         assertThat(latest.path("status").asText()).isEqualTo("running");
         assertThat(latest.path("job_counts").path("done").asInt()).isEqualTo(2);
         assertThat(latest.path("job_counts").path("failed").asInt()).isEqualTo(1);
@@ -156,9 +163,11 @@ class ArgusTopologyTest {
         ArgusEvent job = events.jobStart(1, "j", 1);
         send(start, job, events.jobFailed(2, "j", 1, 0, "OOM"), events.jobStart(3, "j", 2));
         BatchState before = batches().get("bench-topology");
-        views.readKeyValuesToList();
+        driver.advanceWallClockTime(VIEW_INTERVAL);
+        assertThat(views.readKeyValuesToList()).hasSize(1);
 
         send(job, start);
+        driver.advanceWallClockTime(VIEW_INTERVAL);
 
         assertThat(batches().get("bench-topology")).isEqualTo(before);
         assertThat(jobsOf("bench-topology")).singleElement().satisfies(j -> assertThat(j.getHistory()).isEmpty());
