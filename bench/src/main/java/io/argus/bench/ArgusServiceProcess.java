@@ -54,9 +54,16 @@ public final class ArgusServiceProcess implements AutoCloseable {
         env.put("ARGUS_TOPICS_PARTITIONS", Integer.toString(partitions));
         env.put("ARGUS_TOPICS_REPLICATION_FACTOR", "1");
         env.put("ARGUS_KAFKA_REPLICATION_FACTOR", "1");
+        env.putAll(context.options().serviceSettings());
         env.putAll(settings);
-        ChildJvm child = ChildJvm.of("service-" + applicationId, MAIN_CLASS).heap("2g").args("serve").env(env)
-            .start(context.workDir().resolve("logs"));
+        Path logs = context.workDir().resolve("logs");
+        ChildJvm.Builder builder = ChildJvm.of("service-" + applicationId, MAIN_CLASS).heap("2g").args("serve")
+            .env(env);
+        if (context.options().jfr()) {
+            builder.jvmOption("-XX:FlightRecorderOptions=stackdepth=256").jvmOption("-XX:StartFlightRecording=filename="
+                + logs.resolve("service-" + applicationId + ".jfr") + ",settings=profile");
+        }
+        ChildJvm child = builder.start(logs);
         return new ArgusServiceProcess(child, applicationId, stateDir, "http://127.0.0.1:" + port);
     }
 

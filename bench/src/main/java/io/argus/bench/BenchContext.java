@@ -1,13 +1,15 @@
 package io.argus.bench;
 
+import io.argus.bench.fold.MainEventLog;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * What every scenario gets: the options, the broker and registry, a work directory (state, logs) and where to
- * print progress.
+ * What every scenario gets: the options, the broker and registry, a work directory (state, logs), where to print
+ * progress, and the main event log that the fold and rebuild scenarios share (filled on first use).
  */
-public record BenchContext(BenchOptions options, BenchStack stack, Path workDir, PrintStream out) {
+public record BenchContext(BenchOptions options, BenchStack stack, Path workDir, PrintStream out,
+                           MainEventLog mainLog) {
 
     /** How many timed runs each figure gets (the report shows median, min and max). */
     public int runs() {

@@ -2,15 +2,20 @@ package io.argus.bench;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The bench's command line: {@code --events N} (default 1,000,000), {@code --runs R} (default 3, at least 3 for a
  * report), {@code --only fold,growth,...} (default all), {@code --out FILE} (default docs/benchmarks.md; {@code -}
- * prints only), {@code --work-dir DIR} (default target/bench-work).
+ * prints only), {@code --work-dir DIR} (default target/bench-work), {@code --jfr true} (each service records a Java
+ * Flight Recorder profile into {@code <work-dir>/logs/<service>.jfr}, for finding where the time goes),
+ * {@code --set ARGUS_KEY=VALUE} (repeatable: a setting for every service the bench starts, to measure its effect).
  */
-public record BenchOptions(int events, int runs, Set<String> only, Path out, Path workDir) {
+public record BenchOptions(int events, int runs, Set<String> only, Path out, Path workDir, boolean jfr,
+                           Map<String, String> serviceSettings) {
 
     public static final int DEFAULT_EVENTS = 1_000_000;
     public static final int DEFAULT_RUNS = 3;
@@ -21,6 +26,8 @@ public record BenchOptions(int events, int runs, Set<String> only, Path out, Pat
         Set<String> only = new LinkedHashSet<>();
         Path out = Path.of("docs", "benchmarks.md");
         Path workDir = Path.of("target", "bench-work");
+        boolean jfr = false;
+        Map<String, String> settings = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.isBlank()) {
@@ -36,11 +43,20 @@ public record BenchOptions(int events, int runs, Set<String> only, Path out, Pat
                 case "--only" -> only.addAll(Arrays.asList(value.split(",")));
                 case "--out" -> out = value.equals("-") ? null : Path.of(value);
                 case "--work-dir" -> workDir = Path.of(value);
+                case "--jfr" -> jfr = Boolean.parseBoolean(value);
+                case "--set" -> {
+                    int equals = value.indexOf('=');
+                    if (!value.startsWith("ARGUS_") || equals < 0) {
+                        throw new IllegalArgumentException("--set takes ARGUS_KEY=VALUE, got '" + value + "'");
+                    }
+                    settings.put(value.substring(0, equals), value.substring(equals + 1));
+                }
                 default -> throw new IllegalArgumentException("unknown option " + flag
-                    + " (known: --events, --runs, --only, --out, --work-dir)");
+                    + " (known: --events, --runs, --only, --out, --work-dir, --jfr, --set)");
             }
         }
-        return new BenchOptions(events, runs, Set.copyOf(only), out, workDir.toAbsolutePath());
+        return new BenchOptions(events, runs, Set.copyOf(only), out, workDir.toAbsolutePath(), jfr,
+            Map.copyOf(settings));
     }
 
     /** True when {@code --only} was not given or names this scenario. */

@@ -15,8 +15,8 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * A realistic event log of exactly {@code n} events, the same for a given seed. Batches of 120 jobs, one after the
- * other: a {@code batch_start}; per job a {@code job_start}, two {@code job_progress} and a {@code job_done}; about 5%
+ * A realistic event log of exactly {@code n} events, the same for a given seed. Batches of J jobs (120 by default:
+ * 10 datasets x 12 models), one after the other: a {@code batch_start}; per job a {@code job_start}, two {@code job_progress} and a {@code job_done}; about 5%
  * of jobs fail once (a {@code job_progress}, {@code job_failed} from ranks 0 and 1, an attribution RESTART) and then
  * run as attempt 2; about 10% of batches resume mid-way (a second {@code batch_start}); a heartbeat every 40 jobs; a
  * {@code batch_done} at the end. About 2% of events are sent twice (one of the batch's last 8 events again, same
@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class EventMix {
 
-    static final int JOBS_PER_BATCH = 120;
+    public static final int DEFAULT_JOBS_PER_BATCH = 120;
     static final double FAILING_JOBS = 0.05;
     static final double RESUMED_BATCHES = 0.10;
     static final double DUPLICATES = 0.02;
@@ -33,22 +33,27 @@ public final class EventMix {
 
     private final List<ArgusEvent> events;
     private final int batches;
+    private final int jobsPerBatch;
     private final int duplicates;
 
-    private EventMix(List<ArgusEvent> events, int batches, int duplicates) {
+    private EventMix(List<ArgusEvent> events, int batches, int jobsPerBatch, int duplicates) {
         this.events = events;
         this.batches = batches;
+        this.jobsPerBatch = jobsPerBatch;
         this.duplicates = duplicates;
     }
 
-    public static EventMix generate(int n, long seed) {
-        Generator generator = new Generator(n, new Random(seed));
+    public static EventMix generate(int n, int jobsPerBatch, long seed) {
+        if (jobsPerBatch < 21) {
+            throw new IllegalArgumentException("batches need at least 21 jobs, got " + jobsPerBatch);
+        }
+        Generator generator = new Generator(n, jobsPerBatch, new Random(seed));
         int batch = 0;
         while (!generator.full()) {
             generator.batch(String.format(Locale.ROOT, "bench-batch-%05d", batch), batch);
             batch++;
         }
-        return new EventMix(Collections.unmodifiableList(generator.log), batch, generator.duplicates);
+        return new EventMix(Collections.unmodifiableList(generator.log), batch, jobsPerBatch, generator.duplicates);
     }
 
     public List<ArgusEvent> events() {
@@ -64,7 +69,7 @@ public final class EventMix {
             .sorted(Map.Entry.<EventType, Long>comparingByValue().reversed())
             .map(e -> e.getKey().wireName() + " " + percent(e.getValue()))
             .collect(Collectors.joining(", "));
-        return events.size() + " events in " + batches + " batches of " + JOBS_PER_BATCH + " jobs: " + types + "; "
+        return events.size() + " events in " + batches + " batches of " + jobsPerBatch + " jobs: " + types + "; "
             + duplicates + " (" + percent(duplicates) + ") sent twice with the same event id";
     }
 
@@ -75,13 +80,15 @@ public final class EventMix {
     /** Appends one batch's events until the log is full. */
     private static final class Generator {
         private final int n;
+        private final int jobs;
         private final Random random;
         private final List<ArgusEvent> log;
         private int duplicates;
         private List<ArgusEvent> recent;
 
-        Generator(int n, Random random) {
+        Generator(int n, int jobs, Random random) {
             this.n = n;
+            this.jobs = jobs;
             this.random = random;
             this.log = new ArrayList<>(n);
         }
@@ -95,13 +102,13 @@ public final class EventMix {
             recent = new ArrayList<>();
             long second = index * 100_000L;
             String command = "python run.py --batch " + index;
-            emit(events.batchStart(second, JOBS_PER_BATCH, 3, command));
-            int resumeBefore = random.nextDouble() < RESUMED_BATCHES ? 10 + random.nextInt(JOBS_PER_BATCH - 20) : -1;
-            for (int job = 0; job < JOBS_PER_BATCH && !full(); job++) {
+            emit(events.batchStart(second, jobs, 3, command));
+            int resumeBefore = random.nextDouble() < RESUMED_BATCHES ? 10 + random.nextInt(jobs - 20) : -1;
+            for (int job = 0; job < jobs && !full(); job++) {
                 second += 60;
                 if (job == resumeBefore) {
                     // The launcher crashed and was started again: the same batch, launched a second time.
-                    emit(events.batchStart(second, JOBS_PER_BATCH, 3, command + " --resume"));
+                    emit(events.batchStart(second, jobs, 3, command + " --resume"));
                 }
                 if (job > 0 && job % HEARTBEAT_EVERY_JOBS == 0) {
                     emit(events.heartbeat(second));

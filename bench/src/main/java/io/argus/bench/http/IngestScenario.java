@@ -1,0 +1,92 @@
+package io.argus.bench.http;
+
+import io.argus.bench.ArgusServiceProcess;
+import io.argus.bench.BenchContext;
+import io.argus.bench.Figure;
+import io.argus.bench.Scenario;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Item 5: ingest through {@code POST /api/events} into the real service, from a separate load-generator process
+ * over loopback, closed loop: single events and NDJSON batches, events per second and request latency. A POST
+ * is answered 200 once Kafka acknowledged its events (acks=all), so that is what the latency includes.
+ */
+public final class IngestScenario implements Scenario {
+
+    private static final String SECTION = "5. Ingest through POST /api/events";
+    /** The fold, in the same service, folds what a run posted; the next run starts once it caught up. */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
+
+    /** One way of posting: so many senders, so many events a request (1: one JSON event, more: NDJSON). */
+    record Variant(String label, String slug, int senders, int eventsPerRequest) {
+
+        static Variant of(int senders, int eventsPerRequest) {
+            String what = eventsPerRequest == 1 ? "single events"
+                : String.format(Locale.ROOT, "NDJSON of %,d events", eventsPerRequest);
+            return new Variant(what + " (" + senders + " senders)",
+                eventsPerRequest == 1 ? "single" : "ndjson-" + eventsPerRequest, senders, eventsPerRequest);
+        }
+    }
+
+    static final List<Variant> VARIANTS = List.of(Variant.of(4, 1), Variant.of(2, 100), Variant.of(2, 1000));
+
+    private final Duration warmup;
+    private final Duration timed;
+    private final List<Variant> variants;
+
+    public IngestScenario() {
+        this(Duration.ofSeconds(3), Duration.ofSeconds(10), VARIANTS);
+    }
+
+    /** Shorter phases or other variants, for a smoke run. */
+    IngestScenario(Duration warmup, Duration timed, List<Variant> variants) {
+        this.warmup = warmup;
+        this.timed = timed;
+        this.variants = List.copyOf(variants);
+    }
+
+    @Override
+    public String name() {
+        return "ingest";
+    }
+
+    @Override
+    public List<Figure> run(BenchContext context) {
+        context.progress("ingest: starting the service");
+        try (ArgusServiceProcess service = ArgusServiceProcess.start(context, "bench-ingest", "bench-ingest.", 3,
+            Map.of()).awaitReady(Duration.ofSeconds(120))) {
+            List<Figure> figures = new ArrayList<>();
+            for (Variant variant : variants) {
+                figures.addAll(measure(context, service, variant));
+            }
+            return figures;
+        }
+    }
+
+    private List<Figure> measure(BenchContext context, ArgusServiceProcess service, Variant variant) {
+        RowResults results = new RowResults();
+        for (int run = 1; run <= context.runs(); run++) {
+            context.progress("ingest: waiting for the fold to catch up");
+            service.awaitReady(CATCH_UP_TIMEOUT);
+            context.progress("ingest: %s, run %d of %d (%d s warm-up, %d s timed)", variant.label(), run,
+                context.runs(), warmup.toSeconds(), timed.toSeconds());
+            LoadResult result = LoadGeneratorRun.post(context, "ingest-" + variant.slug() + "-run" + run,
+                service.baseUrl() + "/api/events", variant.senders(), variant.eventsPerRequest(), warmup, timed);
+            context.progress("ingest: %s, run %d: %s", variant.label(), run, RowResults.describe(result));
+            results.add(result);
+        }
+        String how = String.format(Locale.ROOT, "closed loop, %d s per run after %d s warm-up; the fold runs "
+            + "beside ingest", timed.toSeconds(), warmup.toSeconds());
+        return List.of(
+            Figure.of(SECTION, variant.label() + " events/s", "events/s", results.values(LoadResult::eventsPerSecond),
+                results.note(how)),
+            Figure.of(SECTION, variant.label() + " request p50", "ms", results.values(LoadResult::p50Ms),
+                results.note(how)),
+            Figure.of(SECTION, variant.label() + " request p99", "ms", results.values(LoadResult::p99Ms),
+                results.note(how)));
+    }
+}

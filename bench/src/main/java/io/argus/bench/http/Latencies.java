@@ -1,0 +1,66 @@
+package io.argus.bench.http;
+
+import java.util.Arrays;
+
+/**
+ * The latencies of one timed phase, every request's (errors included, so a failing service cannot look fast),
+ * kept whole and sorted at the end: HdrHistogram is not on the classpath and a phase has at most some 10^5
+ * requests. Thread-safe; the lock is held for nanoseconds, far below the latencies measured.
+ */
+final class Latencies {
+
+    private long[] nanos = new long[1024];
+    private int count;
+    private long errors;
+    private long events;
+    private String firstError;
+
+    synchronized void ok(long latencyNanos, int eventCount) {
+        add(latencyNanos);
+        events += eventCount;
+    }
+
+    synchronized void error(long latencyNanos, String what) {
+        add(latencyNanos);
+        errors++;
+        if (firstError == null) {
+            firstError = what;
+        }
+    }
+
+    /** Requests that never completed (still queued or in flight when the phase was cut off). */
+    synchronized void unfinished(long requests) {
+        errors += requests;
+        if (firstError == null && requests > 0) {
+            firstError = requests + " request(s) unfinished when the phase ended";
+        }
+    }
+
+    synchronized long recorded() {
+        return count;
+    }
+
+    /** The result over {@code elapsedNanos} of timed load; {@code sent} counts unfinished requests too. */
+    synchronized LoadResult result(long sent, long elapsedNanos) {
+        long[] sorted = Arrays.copyOf(nanos, count);
+        Arrays.sort(sorted);
+        double seconds = elapsedNanos / 1e9;
+        return new LoadResult(sent, errors, events, percentileMs(sorted, 0.50), percentileMs(sorted, 0.99),
+            count == 0 ? Double.NaN : sorted[count - 1] / 1e6, count / seconds, events / seconds, firstError);
+    }
+
+    private void add(long latencyNanos) {
+        if (count == nanos.length) {
+            nanos = Arrays.copyOf(nanos, count * 2);
+        }
+        nanos[count++] = latencyNanos;
+    }
+
+    /** Nearest rank: the smallest latency at least {@code q} of the requests did not exceed. */
+    private static double percentileMs(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+}
