@@ -1,5 +1,6 @@
 package io.argus.bench.http;
 
+import io.argus.bench.Percentiles;
 import java.util.Arrays;
 
 /**
@@ -42,11 +43,11 @@ final class Latencies {
 
     /** The result over {@code elapsedNanos} of timed load; {@code sent} counts unfinished requests too. */
     synchronized LoadResult result(long sent, long elapsedNanos) {
-        long[] sorted = Arrays.copyOf(nanos, count);
-        Arrays.sort(sorted);
         double seconds = elapsedNanos / 1e9;
-        return new LoadResult(sent, errors, events, percentileMs(sorted, 0.50), percentileMs(sorted, 0.99),
-            count == 0 ? Double.NaN : sorted[count - 1] / 1e6, count / seconds, events / seconds, firstError);
+        Percentiles percentiles = count == 0 ? new Percentiles(Double.NaN, Double.NaN, Double.NaN)
+            : Percentiles.of(Arrays.copyOf(nanos, count));
+        return new LoadResult(sent, errors, events, percentiles.p50Millis(), percentiles.p99Millis(),
+            percentiles.maxMillis(), count / seconds, events / seconds, firstError);
     }
 
     private void add(long latencyNanos) {
@@ -54,13 +55,5 @@ final class Latencies {
             nanos = Arrays.copyOf(nanos, count * 2);
         }
         nanos[count++] = latencyNanos;
-    }
-
-    /** Nearest rank: the smallest latency at least {@code q} of the requests did not exceed. */
-    private static double percentileMs(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 }

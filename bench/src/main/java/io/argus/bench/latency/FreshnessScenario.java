@@ -3,6 +3,7 @@ package io.argus.bench.latency;
 import io.argus.bench.ArgusServiceProcess;
 import io.argus.bench.BenchContext;
 import io.argus.bench.Figure;
+import io.argus.bench.Percentiles;
 import io.argus.bench.Scenario;
 import io.argus.bench.fold.EventMix;
 import io.argus.schemas.ArgusTopics;
@@ -111,7 +112,7 @@ public final class FreshnessScenario implements Scenario {
         }
 
         void add(BenchContext context, long[] freshnessNanos) {
-            Latencies latencies = Latencies.of(freshnessNanos);
+            Percentiles latencies = Percentiles.of(freshnessNanos);
             p50.add(latencies.p50Millis());
             p99.add(latencies.p99Millis());
             max.add(latencies.maxMillis());

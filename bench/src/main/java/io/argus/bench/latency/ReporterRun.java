@@ -1,6 +1,7 @@
 package io.argus.bench.latency;
 
 import io.argus.bench.BenchContext;
+import io.argus.bench.Percentiles;
 import io.argus.producer.JobScope;
 import io.argus.producer.Reporter;
 import io.argus.producer.ReporterConfig;
@@ -19,7 +20,7 @@ final class ReporterRun {
 
     private static final Duration FLUSH_DEADLINE = Duration.ofMinutes(2);
 
-    record Result(Latencies done, ProgressRate progress) {
+    record Result(Percentiles done, ProgressRate progress) {
     }
 
     /**
@@ -53,7 +54,7 @@ final class ReporterRun {
             context.progress("reporter run %d: warm-up, %d jobs", run, warmUpJobs);
             warmUp(reporter, warmUpJobs);
             context.progress("reporter run %d: done() latency over %d jobs", run, jobs);
-            Latencies done = Latencies.of(doneLatencies(reporter, jobs));
+            Percentiles done = Percentiles.of(doneLatencies(reporter, jobs));
             context.progress("reporter run %d: done() p50 %.2f ms, p99 %.2f ms, max %.2f ms; %,d progress events",
                 run, done.p50Millis(), done.p99Millis(), done.maxMillis(), events);
             ProgressRate progress = progressRate(reporter, events);
