@@ -59,6 +59,7 @@ public final class ArgusServiceProcess implements AutoCloseable {
         Path logs = context.workDir().resolve("logs");
         ChildJvm.Builder builder = ChildJvm.of("service-" + applicationId, MAIN_CLASS).heap("2g").args("serve")
             .env(env);
+        context.options().serviceJvmOptions().forEach(builder::jvmOption);
         if (context.options().jfr()) {
             builder.jvmOption("-XX:FlightRecorderOptions=stackdepth=256").jvmOption("-XX:StartFlightRecording=filename="
                 + logs.resolve("service-" + applicationId + ".jfr") + ",settings=profile");

@@ -1,9 +1,11 @@
 package io.argus.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,10 +14,11 @@ import java.util.Set;
  * report), {@code --only fold,growth,...} (default all), {@code --out FILE} (default docs/benchmarks.md; {@code -}
  * prints only), {@code --work-dir DIR} (default target/bench-work), {@code --jfr true} (each service records a Java
  * Flight Recorder profile into {@code <work-dir>/logs/<service>.jfr}, for finding where the time goes),
- * {@code --set ARGUS_KEY=VALUE} (repeatable: a setting for every service the bench starts, to measure its effect).
+ * {@code --set ARGUS_KEY=VALUE} (repeatable: a setting for every service the bench starts, to measure its effect),
+ * {@code --jvm OPTION} (repeatable: a JVM option for every service, for example {@code -XX:+UseZGC}).
  */
 public record BenchOptions(int events, int runs, Set<String> only, Path out, Path workDir, boolean jfr,
-                           Map<String, String> serviceSettings) {
+                           Map<String, String> serviceSettings, List<String> serviceJvmOptions) {
 
     public static final int DEFAULT_EVENTS = 1_000_000;
     public static final int DEFAULT_RUNS = 3;
@@ -28,6 +31,7 @@ public record BenchOptions(int events, int runs, Set<String> only, Path out, Pat
         Path workDir = Path.of("target", "bench-work");
         boolean jfr = false;
         Map<String, String> settings = new LinkedHashMap<>();
+        List<String> jvmOptions = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.isBlank()) {
@@ -51,12 +55,13 @@ public record BenchOptions(int events, int runs, Set<String> only, Path out, Pat
                     }
                     settings.put(value.substring(0, equals), value.substring(equals + 1));
                 }
+                case "--jvm" -> jvmOptions.add(value);
                 default -> throw new IllegalArgumentException("unknown option " + flag
-                    + " (known: --events, --runs, --only, --out, --work-dir, --jfr, --set)");
+                    + " (known: --events, --runs, --only, --out, --work-dir, --jfr, --set, --jvm)");
             }
         }
         return new BenchOptions(events, runs, Set.copyOf(only), out, workDir.toAbsolutePath(), jfr,
-            Map.copyOf(settings));
+            Map.copyOf(settings), List.copyOf(jvmOptions));
     }
 
     /** True when {@code --only} was not given or names this scenario. */

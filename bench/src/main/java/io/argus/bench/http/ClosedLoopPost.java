@@ -2,9 +2,7 @@ package io.argus.bench.http;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,14 +19,16 @@ final class ClosedLoopPost {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final int ERROR_BODY_CHARS = 200;
 
-    private final HttpClient client;
     private final URI url;
+    private final String path;
+    private final ThreadLocal<KeepAliveHttp> connections;
     private final int eventsPerRequest;
     private final IngestEvents[] streams;
 
-    ClosedLoopPost(HttpClient client, URI url, int senders, int eventsPerRequest, String runTag) {
-        this.client = client;
+    ClosedLoopPost(URI url, int senders, int eventsPerRequest, String runTag) {
         this.url = url;
+        this.path = url.getRawPath();
+        this.connections = ThreadLocal.withInitial(() -> new KeepAliveHttp(url));
         this.eventsPerRequest = eventsPerRequest;
         this.streams = new IngestEvents[senders];
         for (int i = 0; i < senders; i++) {
@@ -62,24 +62,20 @@ final class ClosedLoopPost {
     }
 
     private void send(String body, Latencies latencies) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT)
-            .header("Content-Type", eventsPerRequest == 1 ? "application/json" : "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String type = eventsPerRequest == 1 ? "application/json" : "application/x-ndjson";
         long started = System.nanoTime();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            KeepAliveHttp.Answer answer = connections.get().post(path, type, bytes, true);
             long latency = System.nanoTime() - started;
-            if (response.statusCode() == 200) {
+            if (answer.status() == 200) {
                 latencies.ok(latency, eventsPerRequest);
             } else {
-                String answer = response.body();
-                latencies.error(latency, "HTTP " + response.statusCode() + ": "
-                    + answer.substring(0, Math.min(answer.length(), ERROR_BODY_CHARS)));
+                latencies.error(latency, "HTTP " + answer.status() + " from " + url + ": "
+                    + answer.body().substring(0, Math.min(answer.body().length(), ERROR_BODY_CHARS)));
             }
         } catch (IOException e) {
             latencies.error(System.nanoTime() - started, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // Cut off by the deadline: counted as unfinished.
         }
     }
 }

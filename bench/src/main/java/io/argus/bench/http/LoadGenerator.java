@@ -1,12 +1,10 @@
 package io.argus.bench.http;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * The load generator, run in a JVM of its own (see {@link LoadGeneratorRun}) so that its CPU and pauses are not
@@ -47,12 +45,9 @@ public final class LoadGenerator {
         }
         Duration warmup = Duration.ofSeconds(number(options, WARMUP_SECONDS));
         Duration timed = Duration.ofSeconds(number(options, SECONDS));
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4, Daemons.named("http")))
-            .build();
         Load load = switch (args[0]) {
-            case GET -> new OpenLoopGet(client, url, number(options, RATE), number(options, SENDERS))::run;
-            case POST -> new ClosedLoopPost(client, url, number(options, SENDERS),
+            case GET -> new OpenLoopGet(url, number(options, RATE), number(options, SENDERS))::run;
+            case POST -> new ClosedLoopPost(url, number(options, SENDERS),
                 number(options, EVENTS_PER_REQUEST), required(options, RUN_TAG))::run;
             default -> throw new IllegalArgumentException("mode " + args[0] + ": get or post");
         };

@@ -2,34 +2,31 @@ package io.argus.bench.http;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * GETs one URL at a fixed rate, open loop: a pacer hands each request to a pool of blocking senders at its due
- * time and its latency counts from then, so a slow answer neither delays the next request nor hides the wait of
- * those queued behind it (no coordinated omission). The pool bounds the connections to the service.
+ * GETs one URL at a fixed rate, open loop: request i is due at {@code start + i / rate} and its latency counts from
+ * then, so a slow answer neither delays the schedule nor hides the wait of the requests behind it (no coordinated
+ * omission). Each of S senders owns one keep-alive connection and the requests i with {@code i mod S} its own; it
+ * sleeps until the next is due and sends it at once, so no request waits in a queue for a thread to wake up. A
+ * sender that falls behind sends its late requests back to back, each counted from its due time.
  */
 final class OpenLoopGet {
 
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    /** How long requests still queued or in flight may take once the pacer stopped. */
-    private static final Duration DRAIN_TIMEOUT = REQUEST_TIMEOUT.multipliedBy(3);
+    /** How long a sender may still be answering once the schedule has ended. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient client;
-    private final HttpRequest request;
+    private final URI url;
+    private final String path;
     private final int rate;
     private final int senders;
 
-    OpenLoopGet(HttpClient client, URI url, int rate, int senders) {
-        this.client = client;
-        this.request = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build();
+    OpenLoopGet(URI url, int rate, int senders) {
+        this.url = url;
+        this.path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         this.rate = rate;
         this.senders = senders;
     }
@@ -37,38 +34,45 @@ final class OpenLoopGet {
     /** Sends {@code rate} requests a second for {@code duration} and waits for their answers. */
     LoadResult run(Duration duration) throws InterruptedException {
         Latencies latencies = new Latencies();
-        ExecutorService pool = Executors.newFixedThreadPool(senders, Daemons.named("get-sender"));
         long intervalNanos = 1_000_000_000L / rate;
         long total = duration.toNanos() / intervalNanos;
-        long start = System.nanoTime();
-        for (long i = 0; i < total; i++) {
-            long due = start + i * intervalNanos;
-            awaitNanoTime(due);
-            pool.execute(() -> send(due, latencies));
+        long start = System.nanoTime() + 10_000_000L; // every sender is waiting before the first is due
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int first = s;
+            Thread sender = new Thread(() -> {
+                try (KeepAliveHttp connection = new KeepAliveHttp(url)) {
+                    for (long i = first; i < total; i += senders) {
+                        long due = start + i * intervalNanos;
+                        awaitNanoTime(due);
+                        send(connection, due, latencies);
+                    }
+                }
+            }, "get-sender-" + s);
+            sender.setDaemon(true);
+            sender.start();
+            threads.add(sender);
         }
-        pool.shutdown();
-        if (!pool.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            pool.shutdownNow();
-            pool.awaitTermination(1, TimeUnit.SECONDS); // The interrupted senders record nothing.
+        long deadline = System.nanoTime() + duration.toNanos() + DRAIN_TIMEOUT.toNanos();
+        for (Thread sender : threads) {
+            sender.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
         long elapsed = System.nanoTime() - start;
         latencies.unfinished(total - latencies.recorded());
         return latencies.result(total, elapsed);
     }
 
-    private void send(long due, Latencies latencies) {
+    private void send(KeepAliveHttp connection, long due, Latencies latencies) {
         try {
-            HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+            KeepAliveHttp.Answer answer = connection.get(path, false);
             long latency = System.nanoTime() - due;
-            if (response.statusCode() == 200) {
+            if (answer.status() == 200) {
                 latencies.ok(latency, 0);
             } else {
-                latencies.error(latency, "HTTP " + response.statusCode());
+                latencies.error(latency, "HTTP " + answer.status() + " from " + url);
             }
         } catch (IOException e) {
             latencies.error(System.nanoTime() - due, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // Cut off by the drain deadline: counted as unfinished.
         }
     }
 
