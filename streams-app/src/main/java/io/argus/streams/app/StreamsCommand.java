@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
     subcommands = {StreamsCommand.Run.class, StreamsCommand.RebuildCommand.class, StreamsCommand.Verify.class})
 public final class StreamsCommand {
 
+    static final String REBUILD_COMMIT_INTERVAL_MS = "1000";
     static final List<String> STORES = List.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE,
         ArgusTopology.JOURNAL_STORE, ArgusTopology.EVENT_IDS_STORE);
 
@@ -69,10 +71,22 @@ public final class StreamsCommand {
 
         @Override
         public Integer call() throws Exception {
-            ArgusConfig rebuild = config.load().with(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId));
-            new Rebuild(rebuild, System.out, Duration.ofSeconds(2)).run(timeout);
+            new Rebuild(rebuildConfig(config.load(), applicationId), System.out, Duration.ofSeconds(2)).run(timeout);
             return 0;
         }
+    }
+
+    /**
+     * The configuration of a rebuild: the new application id, and a commit every second unless one is configured.
+     * Nothing reads a rebuild's stores or views until it has caught up, so committing ten times a second (Streams'
+     * exactly-once default) only slows it: 12-17% in docs/benchmarks.md.
+     */
+    static ArgusConfig rebuildConfig(ArgusConfig loaded, String applicationId) {
+        Map<String, String> overrides = new HashMap<>(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId));
+        if (loaded.find(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).isEmpty()) {
+            overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, REBUILD_COMMIT_INTERVAL_MS);
+        }
+        return loaded.with(overrides);
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, description = "Compare the stores of two application ids; exit 1 when they differ.")
