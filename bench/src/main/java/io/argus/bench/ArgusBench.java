@@ -18,6 +18,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -76,11 +78,13 @@ public final class ArgusBench {
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         String command = COMMAND + (args.length == 0 ? "" : " -Dargus.bench.args=\"" + String.join(" ", args)
             + "\"");
-        String report = MarkdownReport.render(figures, command, LocalDate.now().toString(), seconds, options.runs());
+        Map<String, String> sections = MarkdownReport.render(figures, command, LocalDate.now().toString(),
+            options.runs());
         out.println();
-        out.println(report);
+        out.println(MarkdownReport.block(sections));
+        out.printf(Locale.ROOT, "the bench took %d min %d s%n", seconds / 60, seconds % 60);
         if (options.out() != null) {
-            MarkdownReport.writeInto(options.out(), report);
+            MarkdownReport.writeInto(options.out(), sections);
             out.println("written into " + options.out().toAbsolutePath());
         }
         System.exit(0);

@@ -15,10 +15,11 @@ import java.util.Set;
  * prints only), {@code --work-dir DIR} (default target/bench-work), {@code --jfr true} (each service records a Java
  * Flight Recorder profile into {@code <work-dir>/logs/<service>.jfr}, for finding where the time goes),
  * {@code --set ARGUS_KEY=VALUE} (repeatable: a setting for every service the bench starts, to measure its effect),
- * {@code --jvm OPTION} (repeatable: a JVM option for every service, for example {@code -XX:+UseZGC}).
+ * {@code --jvm OPTION} (repeatable: a JVM option for every service, for example {@code -XX:+UseZGC}),
+ * {@code --baselines false} (the fold scenario runs Argus only, to compare versions of Argus quickly).
  */
 public record BenchOptions(int events, int runs, Set<String> only, Path out, Path workDir, boolean jfr,
-                           Map<String, String> serviceSettings, List<String> serviceJvmOptions) {
+                           Map<String, String> serviceSettings, List<String> serviceJvmOptions, boolean baselines) {
 
     public static final int DEFAULT_EVENTS = 1_000_000;
     public static final int DEFAULT_RUNS = 3;
@@ -32,6 +33,7 @@ public record BenchOptions(int events, int runs, Set<String> only, Path out, Pat
         boolean jfr = false;
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> jvmOptions = new ArrayList<>();
+        boolean baselines = true;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.isBlank()) {
@@ -56,12 +58,13 @@ public record BenchOptions(int events, int runs, Set<String> only, Path out, Pat
                     settings.put(value.substring(0, equals), value.substring(equals + 1));
                 }
                 case "--jvm" -> jvmOptions.add(value);
+                case "--baselines" -> baselines = Boolean.parseBoolean(value);
                 default -> throw new IllegalArgumentException("unknown option " + flag
-                    + " (known: --events, --runs, --only, --out, --work-dir, --jfr, --set, --jvm)");
+                    + " (known: --events, --runs, --only, --out, --work-dir, --jfr, --set, --jvm, --baselines)");
             }
         }
         return new BenchOptions(events, runs, Set.copyOf(only), out, workDir.toAbsolutePath(), jfr,
-            Map.copyOf(settings), List.copyOf(jvmOptions));
+            Map.copyOf(settings), List.copyOf(jvmOptions), baselines);
     }
 
     /** True when {@code --only} was not given or names this scenario. */

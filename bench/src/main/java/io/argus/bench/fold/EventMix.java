@@ -15,12 +15,12 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * A realistic event log of exactly {@code n} events, the same for a given seed. Batches of J jobs (120 by default:
- * 10 datasets x 12 models), one after the other: a {@code batch_start}; per job a {@code job_start}, two {@code job_progress} and a {@code job_done}; about 5%
- * of jobs fail once (a {@code job_progress}, {@code job_failed} from ranks 0 and 1, an attribution RESTART) and then
- * run as attempt 2; about 10% of batches resume mid-way (a second {@code batch_start}); a heartbeat every 40 jobs; a
- * {@code batch_done} at the end. About 2% of events are sent twice (one of the batch's last 8 events again, same
- * event id). The last batch is cut where the log reaches {@code n}.
+ * A realistic event log of exactly {@code n} events, the same for a given seed. Batches of J jobs (120 by default: 10
+ * datasets x 12 models), one after the other: a {@code batch_start}; per job a {@code job_start}, two {@code
+ * job_progress} and a {@code job_done}; about 5% of jobs fail once (a {@code job_progress}, {@code job_failed} from
+ * ranks 0 and 1, an attribution RESTART) and then run as attempt 2; about 10% of batches resume mid-way (a second
+ * {@code batch_start}); a heartbeat every 40 jobs; a {@code batch_done} at the end. About 2% of events are sent twice
+ * (one of the batch's last 8 events again, same event id). The last batch is cut where the log reaches {@code n}.
  */
 public final class EventMix {
 

@@ -23,8 +23,14 @@ final class FoldRuns implements AutoCloseable {
         this.progress = new GroupProgress(context.stack().bootstrapServers());
     }
 
-    /** What an Argus run measured: its rate, its peak memory when it had caught up, and its state on disk. */
-    record ArgusRun(GroupProgress.Timed timed, double peakRssMiB, double stateDirMiB) {
+    /**
+     * What an Argus run measured: its rate, its peak memory when it had caught up, its state on disk, and the
+     * records it wrote to each store's changelog.
+     */
+    record ArgusRun(GroupProgress.Timed timed, double peakRssMiB, double stateDirMiB, Map<String, Long> changelogs) {
+        double changelogRecordsPerEvent() {
+            return changelogs.values().stream().mapToLong(Long::longValue).sum() / (double) timed.total();
+        }
     }
 
     ArgusRun argus(String name, String topicsPrefix, int partitions, Map<String, String> settings) {
@@ -39,14 +45,15 @@ final class FoldRuns implements AutoCloseable {
                 service.process(), timeout());
             rss = service.process().peakRssMiB().orElse(Double.NaN);
         }
-        // Measured once it has stopped: closing flushes RocksDB's memtables into files.
-        return new ArgusRun(timed, rss, service.stateDirMiB());
+        // Measured once it has stopped: closing flushes RocksDB's memtables into files, the caches into changelogs.
+        return new ArgusRun(timed, rss, service.stateDirMiB(), progress.changelogRecords(applicationId));
     }
 
-    GroupProgress.Timed bareCount(String name, String topic) {
+    /** A baseline Streams app ({@link BareCountApp}, {@link JournalFloorApp}) over the topic. */
+    GroupProgress.Timed baseline(Class<?> app, String name, String topic) {
         String applicationId = "bench-" + (++apps) + "-" + name;
         long started = System.nanoTime();
-        try (ChildJvm bare = ChildJvm.of("bare-" + applicationId, BareCountApp.class.getName()).heap("2g")
+        try (ChildJvm bare = ChildJvm.of(applicationId, app.getName()).heap("2g")
             .args(context.stack().bootstrapServers(), topic, applicationId,
                 context.workDir().resolve("state").resolve(applicationId).toString())
             .start(context.workDir().resolve("logs"))) {

@@ -4,6 +4,7 @@ import io.argus.bench.ChildJvm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,7 +35,7 @@ final class GroupProgress implements AutoCloseable {
      * What one timed run saw. The second half of the log is timed apart: a fresh JVM spends much of its first
      * seconds compiling (on 2 cores the JIT took more CPU than the fold did), and a service runs for months.
      */
-    record Timed(long events, double seconds, double startupSeconds, long secondHalfEvents,
+    record Timed(long total, long events, double seconds, double startupSeconds, long secondHalfEvents,
                  double secondHalfSeconds) {
         double eventsPerSecond() {
             return events / seconds;
@@ -75,7 +76,8 @@ final class GroupProgress implements AutoCloseable {
                     throw new IllegalStateException(group + " committed everything before it was first seen: the"
                         + " topic is too small to time");
                 }
-                return new Timed(total - firstCommitted, (now - firstNanos) / 1e9, (firstNanos - startedNanos) / 1e9,
+                return new Timed(total, total - firstCommitted, (now - firstNanos) / 1e9,
+                    (firstNanos - startedNanos) / 1e9,
                     total - halfCommitted, (now - halfNanos) / 1e9);
             }
             if (!app.isAlive()) {
@@ -95,6 +97,22 @@ final class GroupProgress implements AutoCloseable {
             get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
         return end.keySet().stream().map(offsets::get).filter(o -> o != null).mapToLong(OffsetAndMetadata::offset)
             .sum();
+    }
+
+    /**
+     * The records in an application's changelog topics, by store. End offsets: under exactly-once they also count
+     * one transaction marker per partition and commit, a few per cent here.
+     */
+    Map<String, Long> changelogRecords(String applicationId) {
+        String prefix = applicationId + "-";
+        Map<String, Long> records = new TreeMap<>();
+        for (String topic : get(admin.listTopics().names())) {
+            if (topic.startsWith(prefix) && topic.endsWith("-changelog")) {
+                String store = topic.substring(prefix.length(), topic.length() - "-changelog".length());
+                records.put(store, endOffsets(topic).values().stream().mapToLong(Long::longValue).sum());
+            }
+        }
+        return records;
     }
 
     Map<TopicPartition, Long> endOffsets(String topic) {

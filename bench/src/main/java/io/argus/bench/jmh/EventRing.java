@@ -11,11 +11,11 @@ import java.util.Random;
 
 /**
  * Events for a {@link FoldedBatch} in the main event log's mix (job_progress 48%, job_start 25%, job_done 23%,
- * job_failed 2%, attribution 1%, heartbeat 1%), generated up front so that the benchmark only reads the next one.
- * As in a launcher's log, the events at any moment are about the jobs running then: a window of
- * {@value #RUNNING_WINDOW} jobs that moves through the batch. (Spread at random over 100,000 jobs, every event
- * would miss the CPU caches, which measures the memory of the machine, not the fold.) Every event is one the fold applies to the batch as built: measured on duplicates or
- * ignored events, the fold would take its short cuts.
+ * job_failed 2%, attribution 1%, heartbeat 1%), generated up front so that the benchmark only reads the next one. As in
+ * a launcher's log, the events at any moment are about the jobs running then: a window of {@value #RUNNING_WINDOW} jobs
+ * that moves through the batch. (Spread at random over 100,000 jobs, every event would miss the CPU caches, which
+ * measures the memory of the machine, not the fold.) Every event is one the fold applies to the batch as built:
+ * measured on duplicates or ignored events, the fold would take its short cuts.
  */
 final class EventRing {
 
