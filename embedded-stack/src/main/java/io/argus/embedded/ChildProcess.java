@@ -5,13 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A child process whose output goes to a log file and which never outlives this JVM: a shutdown hook stops it if
- * nobody else did. An orphaned registry would keep its memory and confuse the next run.
+ * nobody else did. An orphaned registry (or bench service) would keep its memory and confuse the next run.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -29,10 +31,17 @@ final class ChildProcess {
     }
 
     static ChildProcess start(String name, List<String> command, Path workDir, Path logFile) {
+        return start(name, command, workDir, logFile, environment -> { });
+    }
+
+    /** @param environment adjusts the environment the child inherits from this JVM */
+    public static ChildProcess start(String name, List<String> command, Path workDir, Path logFile,
+                                     Consumer<Map<String, String>> environment) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
+        environment.accept(builder.environment());
         Process process;
         try {
             process = builder.start();
@@ -44,29 +53,34 @@ final class ChildProcess {
         return child;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Waits up to {@code timeout} for the process to exit; a pause between polls that ends early on exit. */
-    boolean waitForExit(Duration timeout) throws InterruptedException {
+    public boolean waitForExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The exit code of a process that has exited. */
+    public int exitValue() {
+        return process.exitValue();
     }
 
     String describeExit() {
         return process.isAlive() ? name + " is still running" : name + " exited with code " + process.exitValue();
     }
 
-    String logTail(int lines) {
+    public String logTail(int lines) {
         return "Last lines of " + logFile + ":" + System.lineSeparator() + LogTail.lastLines(logFile, lines);
     }
 
     /** Idempotent: asks the process to stop, then kills it if it has not stopped within the timeout. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (stopped) {
             return;
         }

@@ -4,16 +4,10 @@ import io.argus.streams.fold.Effect;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -39,13 +33,13 @@ final class Rebuild {
         long started = System.nanoTime();
         try (Admin admin = Admin.create(ArgusStreams.adminProperties(config));
              ArgusStreams app = ArgusStreams.start(config)) {
-            Map<TopicPartition, Long> target = endOffsets(admin, app.topics().events().name());
+            Map<TopicPartition, Long> target = LogOffsets.end(admin, app.topics().events().name());
             long total = target.values().stream().mapToLong(Long::longValue).sum();
             out.printf(Locale.ROOT, "rebuilding %s from %s: %d records in %d partitions%n", applicationId,
                 app.topics().events().name(), total, target.size());
             long deadline = started + timeout.toNanos();
             while (true) {
-                long remaining = remainingLag(target, committed(admin, applicationId));
+                long remaining = remainingLag(target, LogOffsets.committed(admin, applicationId));
                 long folded = folded(app);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 out.printf(Locale.ROOT, "folded %d records, %.0f records/s, remaining lag %d%n", folded,
@@ -74,22 +68,5 @@ final class Rebuild {
         long events = Arrays.stream(Effect.values())
             .mapToLong(effect -> app.counters().events(effect)).sum();
         return events + app.counters().deadLetters();
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic)
-        throws InterruptedException, ExecutionException {
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-        Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
-            .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets = admin.listOffsets(request).all().get();
-        return offsets.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-
-    private static Map<TopicPartition, Long> committed(Admin admin, String groupId)
-        throws InterruptedException, ExecutionException {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-        return offsets.entrySet().stream().filter(e -> e.getValue() != null)
-            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 }

@@ -14,7 +14,6 @@ import io.argus.schemas.avro.StopRequested;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.JobState;
 import java.util.Optional;
-import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * The fold: a pure function from (batch record, the job the event names, event) to the new records. No I/O, no
@@ -84,23 +83,10 @@ public final class BatchFold {
     }
 
     private static BatchState copy(BatchState batch) {
-        return shallowCopy(batch, new BatchState());
+        return Records.shallowCopy(batch, new BatchState());
     }
 
     private static JobState copy(JobState job) {
-        return shallowCopy(job, new JobState());
-    }
-
-    /**
-     * A new record holding the same field values. Enough for purity because the rules replace a list, map or nested
-     * record they change and never change one in place (the never-mutates property test holds them to it), and
-     * several times cheaper than Avro's deep copy, which the processor would pay on every event.
-     */
-    private static <T extends SpecificRecordBase> T shallowCopy(T record, T empty) {
-        int fields = record.getSchema().getFields().size();
-        for (int i = 0; i < fields; i++) {
-            empty.put(i, record.get(i));
-        }
-        return empty;
+        return Records.shallowCopy(job, new JobState());
     }
 }

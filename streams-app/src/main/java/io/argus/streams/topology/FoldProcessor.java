@@ -44,19 +44,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
 
+    /** Batches of a partition that are running at once: a few hundred at most in practice. */
+    private static final int HOT_BATCHES = 1_000;
+    /** Jobs running at once across those batches. */
+    private static final int HOT_JOBS = 10_000;
+
     private final Deserializer<ArgusEvent> events;
     private final FoldCounters counters;
+    private final Duration viewInterval;
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, BatchState> batches;
-    private KeyValueStore<String, JobState> jobs;
+    private HotRecords<BatchState> batches;
+    private HotRecords<JobState> jobs;
     private KeyValueStore<String, JournalEntry> journal;
     private KeyValueStore<String, Long> eventIds;
     private KeyValueStore<String, Long> pendingViews;
-    private final Duration viewInterval;
-    /** Batches of a partition that are running now: a few hundred at most in practice. */
-    private final HotRecords<BatchState> hotBatches = new HotRecords<>(1_000);
-    /** Jobs that are running now, across those batches. */
-    private final HotRecords<JobState> hotJobs = new HotRecords<>(10_000);
     /** What {@code pending-views} holds: the batches whose view is due, with the time of their latest change. */
     private final Map<String, Long> due = new LinkedHashMap<>();
 
@@ -69,13 +70,11 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.batches = context.getStateStore(ArgusTopology.BATCHES_STORE);
-        this.jobs = context.getStateStore(ArgusTopology.JOBS_STORE);
+        this.batches = new HotRecords<>(context.getStateStore(ArgusTopology.BATCHES_STORE), HOT_BATCHES);
+        this.jobs = new HotRecords<>(context.getStateStore(ArgusTopology.JOBS_STORE), HOT_JOBS);
         this.journal = context.getStateStore(ArgusTopology.JOURNAL_STORE);
         this.eventIds = context.getStateStore(ArgusTopology.EVENT_IDS_STORE);
         this.pendingViews = context.getStateStore(ArgusTopology.PENDING_VIEWS_STORE);
-        hotBatches.clear();
-        hotJobs.clear();
         // Init runs after restoration: what was due when the last owner stopped is due now.
         due.clear();
         try (KeyValueIterator<String, Long> pending = pendingViews.all()) {
@@ -120,22 +119,18 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
             counters.folded(Effect.DUPLICATE);
             return;
         }
-        BatchState before = hotBatches.get(batchId, batches::get);
+        BatchState before = batches.get(batchId);
         Optional<String> jobKey = JobIds.of(event).map(jobId -> StoreKeys.job(batchId, jobId));
-        JobState job = jobKey.map(key -> hotJobs.get(key, jobs::get)).orElse(null);
+        JobState job = jobKey.map(jobs::get).orElse(null);
 
         FoldResult result = BatchFold.apply(before, job, event);
 
-        result.job().filter(next -> !next.equals(job)).ifPresent(next -> {
-            jobs.put(jobKey.orElseThrow(), next);
-            hotJobs.put(jobKey.orElseThrow(), next);
-        });
+        result.job().filter(next -> !next.equals(job)).ifPresent(next -> jobs.put(jobKey.orElseThrow(), next));
         eventIds.put(idKey, source.offset());
         journal.put(StoreKeys.journal(batchId, source.partition(), source.offset()),
             journalEntry(event, record, source, result.effect()));
         if (!result.batch().equals(before)) {
             batches.put(batchId, result.batch());
-            hotBatches.put(batchId, result.batch());
             if (due.put(batchId, record.timestamp()) == null) {
                 pendingViews.put(batchId, record.timestamp());
             }
@@ -146,7 +141,7 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     /** The current view of every batch that changed since the last publication, stamped with its latest change. */
     private void publishDueViews() {
         due.forEach((batchId, changedAt) -> {
-            BatchState batch = hotBatches.get(batchId, batches::get);
+            BatchState batch = batches.get(batchId);
             if (batch != null) {
                 byte[] view = ViewJson.write(BatchView.of(batch)).getBytes(StandardCharsets.UTF_8);
                 context.forward(new Record<>(batchId, view, changedAt, new RecordHeaders()),

@@ -1,6 +1,7 @@
 package io.argus.streams.topology;
 
 import io.argus.schemas.AvroTrust;
+import io.argus.streams.fold.Records;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,10 +96,7 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
             Map<String, ?> map = (Map<String, ?>) record.get(field);
             if (map != null && map.size() > 1 && !(map instanceof SortedMap)) {
                 if (sorted == record) {
-                    sorted = prototype.get();
-                    for (int i = 0; i < schema.getFields().size(); i++) {
-                        sorted.put(i, record.get(i));
-                    }
+                    sorted = Records.shallowCopy(record, prototype.get());
                 }
                 sorted.put(field, new TreeMap<>(map));
             }
