@@ -3,10 +3,6 @@ package io.argus.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,18 +17,17 @@ import java.util.stream.Stream;
 public final class ArgusServiceProcess implements AutoCloseable {
 
     public static final String MAIN_CLASS = "io.argus.query.ArgusMain";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final ChildJvm child;
-    private final String applicationId;
     private final Path stateDir;
     private final String baseUrl;
+    private final ServiceHttp http;
 
-    private ArgusServiceProcess(ChildJvm child, String applicationId, Path stateDir, String baseUrl) {
+    private ArgusServiceProcess(ChildJvm child, Path stateDir, String baseUrl) {
         this.child = child;
-        this.applicationId = applicationId;
         this.stateDir = stateDir;
         this.baseUrl = baseUrl;
+        this.http = new ServiceHttp(baseUrl);
     }
 
     /**
@@ -65,41 +60,28 @@ public final class ArgusServiceProcess implements AutoCloseable {
                 + logs.resolve("service-" + applicationId + ".jfr") + ",settings=profile");
         }
         ChildJvm child = builder.start(logs);
-        return new ArgusServiceProcess(child, applicationId, stateDir, "http://127.0.0.1:" + port);
+        return new ArgusServiceProcess(child, stateDir, "http://127.0.0.1:" + port);
     }
 
     /** Waits until {@code /readyz} answers 200 (the fold runs and has caught up). */
     public ArgusServiceProcess awaitReady(Duration timeout) {
         Waits.until(child + " to be ready", timeout, 50, () -> {
             if (!child.isAlive()) {
-                throw new IllegalStateException(child + " exited; log " + child.log() + ":\n" + child.tail());
+                throw new IllegalStateException(child + " exited. " + child.tail());
             }
-            return status("/readyz") == 200;
+            return http.status("/readyz") == 200;
         });
         return this;
     }
 
-    /** The HTTP status of a GET, or -1 when nothing answers yet. */
-    public int status(String path) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(5))
-                .GET().build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    /** The bench's own calls to this service (readiness, views, setting a scenario up). */
+    public ServiceHttp http() {
+        return http;
     }
 
     /** {@code http://127.0.0.1:PORT}, no trailing slash. */
     public String baseUrl() {
         return baseUrl;
-    }
-
-    public String applicationId() {
-        return applicationId;
     }
 
     public ChildJvm process() {

@@ -1,5 +1,6 @@
 package io.argus.bench;
 
+import io.argus.embedded.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,20 +11,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A main class of this classpath run in a child JVM: the service, the bare count and the load generator each run
- * in a process of their own, as they would in production, so their CPU, memory and latency are their own. Output
- * (stdout and stderr) goes to a log file.
+ * A main class of this classpath run in a child JVM: the service, the baselines and the load generator each run
+ * in a process of their own, as they would in production, so their CPU, memory and latency are their own. The
+ * process itself is embedded-stack's {@link ChildProcess}: output to a log file, and stopped with this JVM if the
+ * bench ends without stopping it.
  */
 public final class ChildJvm implements AutoCloseable {
 
+    private static final int TAIL_LINES = 30;
+
     private final String name;
-    private final Process process;
+    private final ChildProcess process;
     private final Path log;
 
-    private ChildJvm(String name, Process process, Path log) {
+    private ChildJvm(String name, ChildProcess process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
@@ -84,16 +87,17 @@ public final class ChildJvm implements AutoCloseable {
             command.addAll(args);
             try {
                 Files.createDirectories(logDir);
-                Path log = logDir.resolve(name + ".log");
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-                // The service reads ARGUS_* settings: none may leak in from the shell the bench runs in.
-                builder.environment().keySet().removeIf(key -> key.startsWith("ARGUS_"));
-                builder.environment().putAll(env);
-                return new ChildJvm(name, builder.start(), log);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start " + name, e);
+                throw new UncheckedIOException("cannot create " + logDir, e);
             }
+            Path log = logDir.resolve(name + ".log");
+            ChildProcess process = ChildProcess.start(name, command, Path.of(System.getProperty("user.dir")), log,
+                environment -> {
+                    // The service reads ARGUS_* settings: none may leak in from the shell the bench runs in.
+                    environment.keySet().removeIf(key -> key.startsWith("ARGUS_"));
+                    environment.putAll(env);
+                });
+            return new ChildJvm(name, process, log);
         }
     }
 
@@ -123,11 +127,6 @@ public final class ChildJvm implements AutoCloseable {
         return statusKiB("VmHWM").map(kib -> kib / 1024.0);
     }
 
-    /** Resident memory now (VmRSS), in MiB; empty once the process is gone. */
-    public Optional<Double> rssMiB() {
-        return statusKiB("VmRSS").map(kib -> kib / 1024.0);
-    }
-
     private Optional<Long> statusKiB(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
@@ -141,13 +140,13 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Waits for the child to exit on its own; fails with its log's tail past the deadline. */
+    /** Waits for the child to exit on its own; stops it and fails with its log's tail past the deadline. */
     public int awaitExit(Duration timeout) {
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s; log "
-                    + log + ":\n" + tail());
+            if (!process.waitForExit(timeout)) {
+                process.stop();
+                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s. "
+                    + tail());
             }
             return process.exitValue();
         } catch (InterruptedException e) {
@@ -158,24 +157,13 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The last lines of its log, for error messages. */
     public String tail() {
-        List<String> lines = List.of(output().split("\n"));
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        return process.logTail(TAIL_LINES);
     }
 
-    /** SIGTERM (the service leaves its group and closes its stores), then SIGKILL if it hangs. */
+    /** SIGTERM (the service leaves its group and closes its stores), then SIGKILL if it hangs. Idempotent. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
     }
 
     @Override

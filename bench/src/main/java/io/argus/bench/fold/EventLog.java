@@ -8,23 +8,19 @@ import io.argus.schemas.Topic;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.wire.ArgusEventDeserializer;
 import io.argus.schemas.wire.ArgusEventSerializer;
+import io.argus.streams.app.LogOffsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -110,15 +106,11 @@ public final class EventLog {
     private static void checkEndOffsets(EmbeddedKafkaCluster kafka, String topic, long expected) {
         long total;
         try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
-                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-            total = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
-                .mapToLong(info -> info.offset()).sum();
+            total = LogOffsets.end(admin, topic).values().stream().mapToLong(Long::longValue).sum();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking " + topic, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("cannot read the end offsets of " + topic, e);
         }
         if (total != expected) {

@@ -1,18 +1,13 @@
 package io.argus.bench.fold;
 
 import io.argus.bench.ChildJvm;
+import io.argus.streams.app.LogOffsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -82,7 +77,7 @@ final class GroupProgress implements AutoCloseable {
             }
             if (!app.isAlive()) {
                 throw new IllegalStateException(app + " exited after committing " + committed + " of " + total
-                    + " records; log " + app.log() + ":\n" + app.tail());
+                    + " records. " + app.tail());
             }
             if (now - deadline > 0) {
                 throw new IllegalStateException(group + " committed only " + committed + " of " + total
@@ -93,10 +88,8 @@ final class GroupProgress implements AutoCloseable {
     }
 
     private long committed(String group, Map<TopicPartition, Long> end) {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-            get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-        return end.keySet().stream().map(offsets::get).filter(o -> o != null).mapToLong(OffsetAndMetadata::offset)
-            .sum();
+        Map<TopicPartition, Long> offsets = call(() -> LogOffsets.committed(admin, group));
+        return end.keySet().stream().mapToLong(partition -> offsets.getOrDefault(partition, 0L)).sum();
     }
 
     /**
@@ -106,7 +99,7 @@ final class GroupProgress implements AutoCloseable {
     Map<String, Long> changelogRecords(String applicationId) {
         String prefix = applicationId + "-";
         Map<String, Long> records = new TreeMap<>();
-        for (String topic : get(admin.listTopics().names())) {
+        for (String topic : call(() -> admin.listTopics().names().get())) {
             if (topic.startsWith(prefix) && topic.endsWith("-changelog")) {
                 String store = topic.substring(prefix.length(), topic.length() - "-changelog".length());
                 records.put(store, endOffsets(topic).values().stream().mapToLong(Long::longValue).sum());
@@ -116,20 +109,17 @@ final class GroupProgress implements AutoCloseable {
     }
 
     Map<TopicPartition, Long> endOffsets(String topic) {
-        Map<TopicPartition, OffsetSpec> latest = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
-            .partitions().stream()
-            .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-        return get(admin.listOffsets(latest).all()).entrySet().stream()
-            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        return call(() -> LogOffsets.end(admin, topic));
     }
 
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
+    /** An admin call of LogOffsets, its checked exceptions made the bench's failure. */
+    private static <T> T call(Callable<T> adminCall) {
         try {
-            return future.get(30, TimeUnit.SECONDS);
+            return adminCall.call();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (Exception e) {
             throw new IllegalStateException("an admin call failed", e);
         }
     }

@@ -46,8 +46,7 @@ public final class RebuildScenario implements Scenario {
                 int exit = rebuild.awaitExit(Duration.ofSeconds(120 + context.events() / 2_000));
                 double wall = (System.nanoTime() - started) / 1e9;
                 if (exit != 0) {
-                    throw new IllegalStateException("rebuild exited with " + exit + "; log " + rebuild.log() + ":\n"
-                        + rebuild.tail());
+                    throw new IllegalStateException("rebuild exited with " + exit + ". " + rebuild.tail());
                 }
                 Matcher caughtUp = CAUGHT_UP.matcher(rebuild.output());
                 String inner = caughtUp.find() ? caughtUp.group(1) + " s inside the command" : "";

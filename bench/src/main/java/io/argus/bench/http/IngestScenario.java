@@ -34,20 +34,8 @@ public final class IngestScenario implements Scenario {
 
     static final List<Variant> VARIANTS = List.of(Variant.of(4, 1), Variant.of(2, 100), Variant.of(2, 1000));
 
-    private final Duration warmup;
-    private final Duration timed;
-    private final List<Variant> variants;
-
-    public IngestScenario() {
-        this(Duration.ofSeconds(3), Duration.ofSeconds(10), VARIANTS);
-    }
-
-    /** Shorter phases or other variants, for a smoke run. */
-    IngestScenario(Duration warmup, Duration timed, List<Variant> variants) {
-        this.warmup = warmup;
-        this.timed = timed;
-        this.variants = List.copyOf(variants);
-    }
+    private static final Duration WARM_UP = Duration.ofSeconds(3);
+    private static final Duration TIMED = Duration.ofSeconds(10);
 
     @Override
     public String name() {
@@ -60,7 +48,7 @@ public final class IngestScenario implements Scenario {
         try (ArgusServiceProcess service = ArgusServiceProcess.start(context, "bench-ingest", "bench-ingest.", 3,
             Map.of()).awaitReady(Duration.ofSeconds(120))) {
             List<Figure> figures = new ArrayList<>();
-            for (Variant variant : variants) {
+            for (Variant variant : VARIANTS) {
                 figures.addAll(measure(context, service, variant));
             }
             return figures;
@@ -73,14 +61,14 @@ public final class IngestScenario implements Scenario {
             context.progress("ingest: waiting for the fold to catch up");
             service.awaitReady(CATCH_UP_TIMEOUT);
             context.progress("ingest: %s, run %d of %d (%d s warm-up, %d s timed)", variant.label(), run,
-                context.runs(), warmup.toSeconds(), timed.toSeconds());
+                context.runs(), WARM_UP.toSeconds(), TIMED.toSeconds());
             LoadResult result = LoadGeneratorRun.post(context, "ingest-" + variant.slug() + "-run" + run,
-                service.baseUrl() + "/api/events", variant.senders(), variant.eventsPerRequest(), warmup, timed);
+                service.baseUrl() + "/api/events", variant.senders(), variant.eventsPerRequest(), WARM_UP, TIMED);
             context.progress("ingest: %s, run %d: %s", variant.label(), run, RowResults.describe(result));
             results.add(result);
         }
         String how = String.format(Locale.ROOT, "closed loop, %d s per run after %d s warm-up; the fold runs "
-            + "beside ingest", timed.toSeconds(), warmup.toSeconds());
+            + "beside ingest", TIMED.toSeconds(), WARM_UP.toSeconds());
         return List.of(
             Figure.of(SECTION, variant.label() + " events/s", "events/s", results.values(LoadResult::eventsPerSecond),
                 results.note(how)),

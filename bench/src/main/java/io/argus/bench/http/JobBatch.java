@@ -1,13 +1,7 @@
 package io.argus.bench.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.argus.bench.ServiceHttp;
 import io.argus.bench.Waits;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
@@ -19,17 +13,13 @@ final class JobBatch {
 
     /** The ingest limit per request (docs/api.md, POST /api/events). */
     static final int EVENTS_PER_REQUEST = 1000;
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    private final String baseUrl;
+    private final ServiceHttp http;
     private final String batchId;
     private final int jobs;
 
-    JobBatch(String baseUrl, String batchId, int jobs) {
-        this.baseUrl = baseUrl;
+    JobBatch(ServiceHttp http, String batchId, int jobs) {
+        this.http = http;
         this.batchId = batchId;
         this.jobs = jobs;
     }
@@ -40,13 +30,13 @@ final class JobBatch {
     }
 
     /** Posts every event; each POST returns once Kafka acknowledged its events. */
-    void post() throws IOException, InterruptedException {
+    void post() {
         StringBuilder body = new StringBuilder();
         int inBody = 0;
         for (int event = 0; event < events(); event++) {
             body.append(event(event)).append('\n');
             if (++inBody == EVENTS_PER_REQUEST || event == events() - 1) {
-                postBody(body.toString());
+                http.post("/api/events", "application/x-ndjson", body.toString());
                 body.setLength(0);
                 inBody = 0;
             }
@@ -67,28 +57,9 @@ final class JobBatch {
             : EventJson.jobDone(batchId, batchId + "-d" + job, job);
     }
 
-    private void postBody(String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/events")).timeout(REQUEST_TIMEOUT)
-            .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
-        }
-    }
-
     /** Jobs done in the view; 0 while the batch is not known yet (404) or the fold is rebalancing (503). */
-    private long doneJobs() throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/batches/" + batchId))
-            .timeout(REQUEST_TIMEOUT).GET().build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 404 || response.statusCode() == 503) {
-            return 0;
-        }
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("the batch view answered " + response.statusCode() + ": "
-                + response.body());
-        }
-        JsonNode view = JSON.readTree(response.body());
-        return view.path("job_counts").path("done").asLong();
+    private long doneJobs() {
+        return http.view("/api/batches/" + ServiceHttp.segment(batchId))
+            .map(view -> view.path("job_counts").path("done").asLong()).orElse(0L);
     }
 }

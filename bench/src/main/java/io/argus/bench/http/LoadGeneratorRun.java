@@ -44,11 +44,10 @@ final class LoadGeneratorRun {
             .args(args.toArray(String[]::new)).start(context.workDir().resolve("logs"))) {
             int exit = child.awaitExit(load.plus(SLACK));
             if (exit != 0) {
-                throw new IllegalStateException(child + " exited with " + exit + "; log " + child.log() + ":\n"
-                    + child.tail());
+                throw new IllegalStateException(child + " exited with " + exit + ". " + child.tail());
             }
             return LoadResult.fromOutput(child.output()).orElseThrow(() -> new IllegalStateException(child
-                + " printed no result line; log " + child.log() + ":\n" + child.tail()));
+                + " printed no result line. " + child.tail()));
         }
     }
 }

@@ -49,20 +49,8 @@ public final class QueryLatencyScenario implements Scenario {
     static final List<Row> ROWS = List.of(Row.batchView(500), Row.batchView(1000),
         Row.batchView(2000).withP99Target(5), Row.jobsList(5), Row.jobsList(20));
 
-    private final Duration warmup;
-    private final Duration timed;
-    private final List<Row> rows;
-
-    public QueryLatencyScenario() {
-        this(Duration.ofSeconds(5), Duration.ofSeconds(10), ROWS);
-    }
-
-    /** Shorter phases or other rates, for a smoke run. */
-    QueryLatencyScenario(Duration warmup, Duration timed, List<Row> rows) {
-        this.warmup = warmup;
-        this.timed = timed;
-        this.rows = List.copyOf(rows);
-    }
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    private static final Duration TIMED = Duration.ofSeconds(10);
 
     @Override
     public String name() {
@@ -77,7 +65,7 @@ public final class QueryLatencyScenario implements Scenario {
             List<Figure> figures = new ArrayList<>();
             figures.add(fill(context, service));
             warmUp(context, service);
-            for (Row row : rows) {
+            for (Row row : ROWS) {
                 figures.addAll(measure(context, service, row));
             }
             return figures;
@@ -85,8 +73,8 @@ public final class QueryLatencyScenario implements Scenario {
     }
 
     /** Puts the batch in through ingest and times it until the view shows every job done. */
-    private Figure fill(BenchContext context, ArgusServiceProcess service) throws Exception {
-        JobBatch batch = new JobBatch(service.baseUrl(), BATCH, JOBS);
+    private Figure fill(BenchContext context, ArgusServiceProcess service) {
+        JobBatch batch = new JobBatch(service.http(), BATCH, JOBS);
         context.progress("query: posting a batch of %,d jobs (%,d events)", JOBS, batch.events());
         long started = System.nanoTime();
         batch.post();
@@ -117,14 +105,14 @@ public final class QueryLatencyScenario implements Scenario {
         RowResults results = new RowResults();
         for (int run = 1; run <= context.runs(); run++) {
             context.progress("query: %s, run %d of %d (%d s warm-up, %d s timed)", label, run, context.runs(),
-                warmup.toSeconds(), timed.toSeconds());
+                WARM_UP.toSeconds(), TIMED.toSeconds());
             LoadResult result = LoadGeneratorRun.get(context, String.format(Locale.ROOT, "query-%s-%d-run%d",
-                row.slug(), row.rate(), run), service.baseUrl() + row.path(), row.rate(), warmup, timed);
+                row.slug(), row.rate(), run), service.baseUrl() + row.path(), row.rate(), WARM_UP, TIMED);
             context.progress("query: %s, run %d: %s", label, run, RowResults.describe(result));
             results.add(result);
         }
-        String how = String.format(Locale.ROOT, "open loop, %d s per run after %d s warm-up", timed.toSeconds(),
-            warmup.toSeconds());
+        String how = String.format(Locale.ROOT, "open loop, %d s per run after %d s warm-up", TIMED.toSeconds(),
+            WARM_UP.toSeconds());
         String p99How = row.p99TargetMs().isPresent()
             ? how + "; target < " + row.p99TargetMs().getAsInt() + " ms" : how;
         return List.of(

@@ -20,18 +20,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class FoldCostScenario implements Scenario {
 
-    private final int warmupIterations;
-    private final int measurementIterations;
-
-    public FoldCostScenario() {
-        this(3, 5);
-    }
-
-    /** Shorter settings, for a quick try on a busy machine. */
-    FoldCostScenario(int warmupIterations, int measurementIterations) {
-        this.warmupIterations = warmupIterations;
-        this.measurementIterations = measurementIterations;
-    }
+    private static final int WARMUP_ITERATIONS = 3;
+    private static final int MEASUREMENT_ITERATIONS = 5;
 
     @Override
     public String name() {
@@ -41,13 +31,13 @@ public final class FoldCostScenario implements Scenario {
     @Override
     public List<Figure> run(BenchContext context) throws RunnerException {
         String settings = String.format(Locale.ROOT, "JMH average time, 1 thread, one fork per run: %d x 1 s after"
-            + " %d x 1 s of warm-up", measurementIterations, warmupIterations);
+            + " %d x 1 s of warm-up", MEASUREMENT_ITERATIONS, WARMUP_ITERATIONS);
         Options options = new OptionsBuilder()
             .include(Pattern.quote(FoldBenchmark.class.getName() + "."))
             .forks(context.runs())
-            .warmupIterations(warmupIterations)
+            .warmupIterations(WARMUP_ITERATIONS)
             .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(measurementIterations)
+            .measurementIterations(MEASUREMENT_ITERATIONS)
             .measurementTime(TimeValue.seconds(1))
             .threads(1)
             .jvmArgs("-Xmx2g")

@@ -33,15 +33,7 @@ public final class FreshnessScenario implements Scenario {
     /** Ten seconds of load, replayed under new ids as long as a run lasts. */
     private static final int LOAD_MIX_EVENTS = LOAD_PER_SECOND * 10;
 
-    private final int samplesPerRun;
-
-    public FreshnessScenario() {
-        this(200);
-    }
-
-    FreshnessScenario(int samplesPerRun) {
-        this.samplesPerRun = samplesPerRun;
-    }
+    private static final int SAMPLES_PER_RUN = 200;
 
     @Override
     public String name() {
@@ -56,7 +48,7 @@ public final class FreshnessScenario implements Scenario {
             PARTITIONS, Map.of())) {
             service.awaitReady(READY_TIMEOUT);
             try (FreshnessProbe probe = new FreshnessProbe(EventProducers.open(context, "bench-fresh-probe", 0),
-                EVENTS_TOPIC, new JobViews(service.baseUrl()))) {
+                EVENTS_TOPIC, new JobViews(service.http()))) {
                 // Untimed: a fresh JVM compiles for its first seconds under load, which a service does once.
                 context.progress("freshness: warm-up, %d samples under load", WARM_UP_SAMPLES);
                 try (BackgroundLoad warmUp = BackgroundLoad.start(context, EVENTS_TOPIC, mix, "fresh-warm-up",
@@ -68,16 +60,16 @@ public final class FreshnessScenario implements Scenario {
                 List<Double> loadRates = new ArrayList<>();
                 for (int run = 1; run <= context.runs(); run++) {
                     context.progress("freshness run %d/%d: idle, %d samples at %d/s", run, context.runs(),
-                        samplesPerRun, SAMPLES_PER_SECOND);
-                    idle.add(context, probe.measure("fresh-idle-" + run, samplesPerRun, SAMPLES_PER_SECOND));
+                        SAMPLES_PER_RUN, SAMPLES_PER_SECOND);
+                    idle.add(context, probe.measure("fresh-idle-" + run, SAMPLES_PER_RUN, SAMPLES_PER_SECOND));
 
                     context.progress("freshness run %d/%d: under load, %d samples", run, context.runs(),
-                        samplesPerRun);
+                        SAMPLES_PER_RUN);
                     BackgroundLoad load = BackgroundLoad.start(context, EVENTS_TOPIC, mix, "fresh-load-" + run,
                         LOAD_PER_SECOND);
                     long[] samples;
                     try {
-                        samples = probe.measure("fresh-loaded-" + run, samplesPerRun, SAMPLES_PER_SECOND);
+                        samples = probe.measure("fresh-loaded-" + run, SAMPLES_PER_RUN, SAMPLES_PER_SECOND);
                     } catch (IllegalStateException e) {
                         // Most likely the fold fell behind the load: say so, rather than only which job was late.
                         throw new IllegalStateException(String.format(Locale.ROOT, "freshness under %,d events/s"
@@ -90,7 +82,7 @@ public final class FreshnessScenario implements Scenario {
                     loaded.add(context, samples);
                 }
                 String how = String.format(Locale.ROOT, "%d samples per run at %d/s; job_done acked (acks=all),"
-                    + " then GET .../jobs/{job_id} every %d ms until done", samplesPerRun, SAMPLES_PER_SECOND,
+                    + " then GET .../jobs/{job_id} every %d ms until done", SAMPLES_PER_RUN, SAMPLES_PER_SECOND,
                     FreshnessProbe.POLL_MILLIS);
                 List<Figure> figures = new ArrayList<>(idle.figures(how));
                 figures.addAll(loaded.figures(how + "; background: the fold bench's event mix, produced at "

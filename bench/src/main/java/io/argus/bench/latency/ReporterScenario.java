@@ -14,19 +14,9 @@ public final class ReporterScenario implements Scenario {
 
     static final String SECTION = "7. Producer: the Reporter SDK";
 
-    private final int warmUpJobs;
-    private final int jobs;
-    private final int events;
-
-    public ReporterScenario() {
-        this(200, 2_000, 200_000);
-    }
-
-    ReporterScenario(int warmUpJobs, int jobs, int events) {
-        this.warmUpJobs = warmUpJobs;
-        this.jobs = jobs;
-        this.events = events;
-    }
+    private static final int WARM_UP_JOBS = 200;
+    private static final int JOBS = 2_000;
+    private static final int EVENTS = 200_000;
 
     @Override
     public String name() {
@@ -37,11 +27,11 @@ public final class ReporterScenario implements Scenario {
     public List<Figure> run(BenchContext context) throws Exception {
         List<ReporterRun.Result> results = new ArrayList<>();
         for (int run = 1; run <= context.runs(); run++) {
-            results.add(new ReporterRun(context, run).measure(warmUpJobs, jobs, events));
+            results.add(new ReporterRun(context, run).measure(WARM_UP_JOBS, JOBS, EVENTS));
         }
         String doneHow = String.format(Locale.ROOT, "one job at a time, %,d jobs per run after %d warm-up;"
-            + " acks=all, idempotent, linger.ms=0", jobs, warmUpJobs);
-        String progressHow = String.format(Locale.ROOT, "%,d job.progress calls per run", events);
+            + " acks=all, idempotent, linger.ms=0", JOBS, WARM_UP_JOBS);
+        String progressHow = String.format(Locale.ROOT, "%,d job.progress calls per run", EVENTS);
         return List.of(
             Figure.of(SECTION, "Reporter done() latency p50", "ms", values(results, r -> r.done().p50Millis()),
                 doneHow),
