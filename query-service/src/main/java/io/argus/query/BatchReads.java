@@ -7,14 +7,15 @@ import io.argus.streams.fold.BatchAggregate;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.JobState;
 import io.argus.streams.state.JobStatus;
-import io.argus.streams.state.JournalEntry;
+import io.argus.streams.state.HistoryChunk;
+import io.argus.streams.state.HistoryRef;
+import io.argus.streams.topology.HistoryIndex;
 import io.argus.streams.view.BatchView;
 import io.argus.streams.view.JobView;
 import io.argus.streams.view.ViewJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,17 +30,24 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Answers about batches this instance owns, from its local stores. Lists of jobs and results are streamed row by row
- * from a prefix scan, so a batch of 100,000 jobs is never held in memory.
+ * from a prefix scan, so a batch of 100,000 jobs is never held in memory. History and time travel read the events
+ * themselves from the log, where the batch's history index says they are.
  */
 final class BatchReads {
 
+    /** History entries read from the log at once when folding a prefix for time travel. */
+    private static final int FOLD_READ_SIZE = 1_000;
+
     private final LocalStores stores;
+    private final EventLogReader log;
     private final Deserializer<ArgusEvent> events;
     private final Clock clock;
     private final Duration stallTimeout;
 
-    BatchReads(LocalStores stores, Deserializer<ArgusEvent> events, Clock clock, Duration stallTimeout) {
+    BatchReads(LocalStores stores, EventLogReader log, Deserializer<ArgusEvent> events, Clock clock,
+               Duration stallTimeout) {
         this.stores = stores;
+        this.log = log;
         this.events = events;
         this.clock = clock;
         this.stallTimeout = stallTimeout;
@@ -47,7 +55,7 @@ final class BatchReads {
 
     /** The same reads, against one partition's stores: the partition that owns the batch asked about. */
     BatchReads at(int partition) {
-        return new BatchReads(stores.at(partition), events, clock, stallTimeout);
+        return new BatchReads(stores.at(partition), log, events, clock, stallTimeout);
     }
 
     BatchState batch(String batchId) {
@@ -58,18 +66,31 @@ final class BatchReads {
         return BatchAnswer.of(batch(batchId), clock.instant(), stallTimeout);
     }
 
-    /** The batch as it stood at {@code asOf}: its journal up to that event time, folded again. */
+    /**
+     * The batch as it stood at {@code asOf}: the state the fold had right after the last event of the batch, in log
+     * order, whose own time is at or before {@code asOf}. That is a prefix of the batch's log, so the answer is a
+     * state that really existed, even when producers' clocks disagree. It folds the prefix again from the log.
+     */
     BatchAnswer viewAsOf(String batchId, Instant asOf) {
-        batch(batchId);
-        BatchAggregate aggregate = new BatchAggregate();
-        stores.forEachJournalEntry(batchId, entry -> {
-            if (entry.getTs() <= asOf.toEpochMilli()) {
-                aggregate.apply(decode(entry));
+        long size = batch(batchId).getHistorySize();
+        long prefix = 0;
+        for (long position = 0; position < size; position += HistoryIndex.CHUNK_SIZE) {
+            List<HistoryRef> chunk = chunk(batchId, position);
+            for (int i = 0; i < chunk.size(); i++) {
+                if (chunk.get(i).getTs() <= asOf.toEpochMilli()) {
+                    prefix = position + i + 1;
+                }
             }
-        });
-        BatchState then = aggregate.batch()
-            .orElseThrow(() -> ApiException.notFound("batch " + batchId + " had no events at " + asOf));
-        return BatchAnswer.of(then, asOf, stallTimeout);
+        }
+        if (prefix == 0) {
+            throw ApiException.notFound("batch " + batchId + " had no events at " + asOf);
+        }
+        BatchAggregate aggregate = new BatchAggregate();
+        for (long from = 0; from < prefix; from += FOLD_READ_SIZE) {
+            readEvents(batchId, from, (int) Math.min(FOLD_READ_SIZE, prefix - from))
+                .forEach(event -> aggregate.apply(event.event()));
+        }
+        return BatchAnswer.of(aggregate.batch().orElseThrow(), asOf, stallTimeout);
     }
 
     /** This instance's batches, filtered. */
@@ -111,23 +132,50 @@ final class BatchReads {
         }
     }
 
-    /** One page of the journal, oldest first, starting after the entry numbered {@code from}. */
+    /** One page of the batch's history, in log order, from position {@code from}: costs O(limit), not O(history). */
     List<Map<String, Object>> events(String batchId, long from, int limit) {
         batch(batchId);
-        List<Map<String, Object>> page = new ArrayList<>();
-        long[] index = {0};
-        stores.forEachJournalEntry(batchId, entry -> {
-            long position = index[0]++;
-            if (position >= from && page.size() < limit) {
-                Map<String, Object> json = EventJson.toMap(decode(entry));
-                json.put("effect", entry.getEffect());
-                json.put("partition", entry.getPartition());
-                json.put("offset", entry.getOffset());
-                json.put("position", position);
-                page.add(json);
-            }
-        });
+        List<Map<String, Object>> page = new ArrayList<>(limit);
+        long position = from;
+        for (LoggedEvent logged : readEvents(batchId, from, limit)) {
+            Map<String, Object> json = EventJson.toMap(logged.event());
+            json.put("effect", logged.place().getEffect().name());
+            json.put("partition", logged.place().getPartition());
+            json.put("offset", logged.place().getOffset());
+            json.put("position", position++);
+            page.add(json);
+        }
         return page;
+    }
+
+    /** An event of the batch's history: where it is in the log, with its effect, and the event itself. */
+    private record LoggedEvent(HistoryRef place, ArgusEvent event) {
+    }
+
+    /** Up to {@code limit} events of the batch's history from {@code from}, read from the log. */
+    private List<LoggedEvent> readEvents(String batchId, long from, int limit) {
+        long size = batch(batchId).getHistorySize();
+        List<HistoryRef> places = new ArrayList<>(limit);
+        for (long position = from; position < Math.min(size, from + limit); ) {
+            List<HistoryRef> chunk = chunk(batchId, position);
+            int offset = (int) (position % HistoryIndex.CHUNK_SIZE);
+            int take = (int) Math.min(chunk.size() - offset, Math.min(size, from + limit) - position);
+            if (take <= 0) {
+                break;
+            }
+            places.addAll(chunk.subList(offset, offset + take));
+            position += take;
+        }
+        List<byte[]> values = log.read(places);
+        List<LoggedEvent> read = new ArrayList<>(places.size());
+        for (int i = 0; i < places.size(); i++) {
+            read.add(new LoggedEvent(places.get(i), events.deserialize(null, values.get(i))));
+        }
+        return read;
+    }
+
+    private List<HistoryRef> chunk(String batchId, long position) {
+        return stores.historyChunk(batchId, position).map(HistoryChunk::getEntries).orElse(List.of());
     }
 
     /** Every finished job's params, metrics and result as JSON lines. */
@@ -180,13 +228,6 @@ final class BatchReads {
     /** One line of results.jsonl. */
     record ResultRow(String jobId, int attempt, Map<String, String> params, Map<String, Double> metrics,
                      String result, String outputUri, String finishedAt) {
-    }
-
-    private ArgusEvent decode(JournalEntry entry) {
-        ByteBuffer bytes = entry.getEvent();
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.duplicate().get(copy);
-        return events.deserialize(null, copy);
     }
 
     private static void write(JsonGenerator json, Object value) {

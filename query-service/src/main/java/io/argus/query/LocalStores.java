@@ -2,8 +2,9 @@ package io.argus.query;
 
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.JobState;
-import io.argus.streams.state.JournalEntry;
+import io.argus.streams.state.HistoryChunk;
 import io.argus.streams.topology.ArgusTopology;
+import io.argus.streams.topology.HistoryIndex;
 import io.argus.streams.topology.StoreKeys;
 import java.time.Duration;
 import java.util.Optional;
@@ -67,15 +68,10 @@ final class LocalStores {
         });
     }
 
-    /** Visits the batch's journal in log order. */
-    void forEachJournalEntry(String batchId, Consumer<JournalEntry> visitor) {
-        this.<JournalEntry, Void>read(ArgusTopology.JOURNAL_STORE, store -> {
-            try (KeyValueIterator<String, JournalEntry> range =
-                     store.prefixScan(StoreKeys.batchPrefix(batchId), Serdes.String().serializer())) {
-                range.forEachRemaining(kv -> visitor.accept(kv.value));
-            }
-            return null;
-        });
+    /** The chunk of the batch's history index that holds {@code position}. */
+    Optional<HistoryChunk> historyChunk(String batchId, long position) {
+        return Optional.ofNullable(read(ArgusTopology.HISTORY_STORE, (ReadOnlyKeyValueStore<String, HistoryChunk> s) ->
+            s.get(HistoryIndex.chunkKey(batchId, position))));
     }
 
     /** Every batch this instance holds the active copy of. */

@@ -28,18 +28,22 @@ import org.slf4j.LoggerFactory;
 public final class QueryService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+    /** How long one history or time-travel read may wait for the event log before it answers 503. */
+    private static final Duration HISTORY_READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final Javalin http;
     private final ArgusStreams streams;
     private final EventPublisher publisher;
+    private final EventLogReader log;
     private final PrometheusMeterRegistry metrics;
     private final KafkaStreamsMetrics streamsMetrics;
 
-    private QueryService(Javalin http, ArgusStreams streams, EventPublisher publisher, PrometheusMeterRegistry metrics,
-                         KafkaStreamsMetrics streamsMetrics) {
+    private QueryService(Javalin http, ArgusStreams streams, EventPublisher publisher, EventLogReader log,
+                         PrometheusMeterRegistry metrics, KafkaStreamsMetrics streamsMetrics) {
         this.http = http;
         this.streams = streams;
         this.publisher = publisher;
+        this.log = log;
         this.metrics = metrics;
         this.streamsMetrics = streamsMetrics;
     }
@@ -65,7 +69,9 @@ public final class QueryService implements AutoCloseable {
         EventPublisher publisher = new EventPublisher(config.streamsProperties(), app.topics().events());
         LocalStores stores = new LocalStores(app.streams());
         Duration stallTimeout = Duration.ofMillis(config.getLong(ArgusConfig.STALL_TIMEOUT_MS));
-        BatchReads reads = new BatchReads(stores, app.topics().events().valueSerde().deserializer(), clock,
+        EventLogReader log = new EventLogReader(config.streamsProperties(), app.topics().events().name(),
+            HISTORY_READ_TIMEOUT);
+        BatchReads reads = new BatchReads(stores, log, app.topics().events().valueSerde().deserializer(), clock,
             stallTimeout);
         Ingest ingest = new Ingest(new FlatEventParser(clock, "http-ingest"), publisher, clock,
             config.getLong(ArgusConfig.INGEST_MAX_BYTES), config.getInt(ArgusConfig.INGEST_MAX_EVENTS));
@@ -73,7 +79,7 @@ public final class QueryService implements AutoCloseable {
             new ClusterBatches(app.streams(), self), ingest));
         LOG.info("Argus query service on http://{}:{} (advertised as {}:{})", config.get(ArgusConfig.HTTP_HOST),
             http.port(), self.host(), self.port());
-        return new QueryService(http, app, publisher, metrics, streamsMetrics);
+        return new QueryService(http, app, publisher, log, metrics, streamsMetrics);
     }
 
     /** The port HTTP listens on (useful when configured as 0). */
@@ -90,6 +96,7 @@ public final class QueryService implements AutoCloseable {
     public void close() {
         http.stop();
         publisher.close();
+        log.close();
         streamsMetrics.close();
         streams.close();
         metrics.close();

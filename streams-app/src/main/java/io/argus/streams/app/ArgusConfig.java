@@ -33,6 +33,7 @@ public final class ArgusConfig extends Settings {
     public static final String INGEST_MAX_EVENTS = "argus.ingest.max.events";
     public static final String READY_MAX_LAG = "argus.ready.max.lag";
     public static final String VIEWS_INTERVAL_MS = "argus.views.interval.ms";
+    public static final String FOLD_CACHE_MAX_BYTES = "argus.fold.cache.max.bytes";
 
     /** Environment variables with a fixed key, besides the {@code ARGUS_KAFKA_*} passthrough. */
     static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
@@ -52,7 +53,8 @@ public final class ArgusConfig extends Settings {
         Map.entry("ARGUS_INGEST_MAX_BYTES", INGEST_MAX_BYTES),
         Map.entry("ARGUS_INGEST_MAX_EVENTS", INGEST_MAX_EVENTS),
         Map.entry("ARGUS_READY_MAX_LAG", READY_MAX_LAG),
-        Map.entry("ARGUS_VIEWS_INTERVAL_MS", VIEWS_INTERVAL_MS));
+        Map.entry("ARGUS_VIEWS_INTERVAL_MS", VIEWS_INTERVAL_MS),
+        Map.entry("ARGUS_FOLD_CACHE_MAX_BYTES", FOLD_CACHE_MAX_BYTES));
     /** {@code ARGUS_KAFKA_SASL_MECHANISM=PLAIN} sets {@code sasl.mechanism=PLAIN}. */
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -72,7 +74,8 @@ public final class ArgusConfig extends Settings {
         Map.entry(INGEST_MAX_BYTES, "1048576"),
         Map.entry(INGEST_MAX_EVENTS, "1000"),
         Map.entry(READY_MAX_LAG, "1000"),
-        Map.entry(VIEWS_INTERVAL_MS, "100"));
+        Map.entry(VIEWS_INTERVAL_MS, "100"),
+        Map.entry(FOLD_CACHE_MAX_BYTES, "67108864"));
 
     private ArgusConfig(Map<String, String> values) {
         super(values);

@@ -8,6 +8,7 @@ import io.argus.schemas.wire.ArgusEventSerde;
 import io.argus.schemas.wire.SerdeSettings;
 import io.argus.streams.topology.ArgusTopology;
 import io.argus.streams.topology.FoldCounters;
+import io.argus.streams.topology.MemoryBudget;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +44,8 @@ public final class ArgusStreams implements AutoCloseable {
         this.topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()),
             config.get(ArgusConfig.TOPICS_PREFIX));
         Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
-            Duration.ofMillis(config.getLong(ArgusConfig.VIEWS_INTERVAL_MS)));
+            Duration.ofMillis(config.getLong(ArgusConfig.VIEWS_INTERVAL_MS)),
+            new MemoryBudget(config.getLong(ArgusConfig.FOLD_CACHE_MAX_BYTES)));
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(10, Duration.ofMinutes(10), System::nanoTime));
         streams.setStateListener((next, previous) -> {
@@ -60,6 +62,7 @@ public final class ArgusStreams implements AutoCloseable {
         try (Admin admin = Admin.create(adminProperties(config))) {
             TopicSetup.ensure(admin, app.topics, config.getInt(ArgusConfig.TOPICS_PARTITIONS),
                 (short) config.getInt(ArgusConfig.TOPICS_REPLICATION_FACTOR));
+            TopicSetup.requireKeptForever(admin, app.topics().events().name());
         }
         LOG.info("Starting application {} on {} (state in {})", config.get(StreamsConfig.APPLICATION_ID_CONFIG),
             config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), config.get(StreamsConfig.STATE_DIR_CONFIG));

@@ -23,7 +23,7 @@ public final class StreamsCommand {
 
     static final String REBUILD_COMMIT_INTERVAL_MS = "1000";
     static final List<String> STORES = List.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE,
-        ArgusTopology.JOURNAL_STORE, ArgusTopology.EVENT_IDS_STORE);
+        ArgusTopology.HISTORY_STORE);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamsCommand()).execute(args));

@@ -2,12 +2,17 @@ package io.argus.streams.app;
 
 import io.argus.schemas.ArgusTopics;
 import io.argus.schemas.Topic;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +41,46 @@ final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the Argus topics", e);
         }
+    }
+
+    /**
+     * The event log is the journal: history and time travel read events back by offset, and a rebuild replays it
+     * all. A log that compacts or expires records would lose history silently, so it is refused at start.
+     */
+    static void requireKeptForever(Admin admin, String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config;
+        try {
+            config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the configuration of " + topic + ": "
+                + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the configuration of " + topic, e);
+        }
+        List<String> problems = new ArrayList<>();
+        String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        if (cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            problems.add(TopicConfig.CLEANUP_POLICY_CONFIG + "=" + cleanup + " (must be delete)");
+        }
+        for (String retention : List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.RETENTION_BYTES_CONFIG)) {
+            String kept = value(config, retention, "-1");
+            if (!kept.equals("-1")) {
+                problems.add(retention + "=" + kept + " (must be -1)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Argus refuses to start: the event log " + topic
+                + " must keep every record forever, because history, time travel and rebuilds read it back, but "
+                + String.join(", ", problems) + ". Fix it with: kafka-configs.sh --alter --entity-type topics "
+                + "--entity-name " + topic + " --add-config cleanup.policy=delete,retention.ms=-1,retention.bytes=-1");
+        }
+    }
+
+    private static String value(Config config, String name, String fallback) {
+        ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null ? fallback : entry.value();
     }
 
     private static NewTopic newTopic(Topic<?, ?> topic, int partitions, short replicationFactor) {

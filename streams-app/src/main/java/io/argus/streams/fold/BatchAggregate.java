@@ -4,9 +4,7 @@ import io.argus.schemas.avro.ArgusEvent;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.JobState;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -16,13 +14,11 @@ import java.util.TreeMap;
  * records in stores instead. It is an accumulator: {@link #apply} updates it in place, so folding a batch of a
  * million events costs a million small steps, not a million copies.
  *
- * <p>Like the processor, it remembers the ids of the events it applied, so a re-sent event changes nothing even
- * when it arrives after the job has moved on (where the rules alone would record it as stale).
+ * <p>It needs no set of applied ids: the records themselves make a re-sent event change nothing.
  */
 public final class BatchAggregate {
 
     private final SortedMap<String, JobState> jobs = new TreeMap<>();
-    private final Set<String> appliedEventIds = new HashSet<>();
     private BatchState batch;
 
     /** Folds events in order. Invalid events must have been filtered out ({@link EventValidator}). */
@@ -38,9 +34,6 @@ public final class BatchAggregate {
         if (batch != null && !batch.getBatchId().equals(event.getBatchId())) {
             throw new IllegalArgumentException(
                 "event of batch " + event.getBatchId() + " folded into batch " + batch.getBatchId());
-        }
-        if (!appliedEventIds.add(event.getEventId())) {
-            return Effect.DUPLICATE;
         }
         Optional<String> jobId = JobIds.of(event);
         FoldResult result = BatchFold.apply(batch, jobId.map(jobs::get).orElse(null), event);

@@ -13,6 +13,7 @@ import io.argus.schemas.avro.JobStart;
 import io.argus.schemas.avro.StopRequested;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.JobState;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,10 @@ import java.util.Optional;
  *
  * <p>An event touches the batch record and at most one job, so folding costs the same for a batch of 10 jobs as
  * for one of 100,000. Events are validated before they get here ({@link EventValidator}); applying cannot fail.
+ *
+ * <p>Idempotent without a set of seen ids: the records keep what each rule needs to know a re-sent event
+ * (streams-app/README.md, "Idempotency"), and a re-sent event comes back {@link Effect#DUPLICATE} with nothing
+ * changed. The result says which records changed, so callers never compare records deeply.
  */
 public final class BatchFold {
 
@@ -43,43 +48,51 @@ public final class BatchFold {
     public static FoldResult apply(BatchState batch, JobState job, ArgusEvent event) {
         BatchState next = batch == null ? BatchRules.unknownBatch(event.getBatchId()) : copy(batch);
         long ts = event.getTs().toEpochMilli();
-        next.setLastEventTs(Timestamps.latest(next.getLastEventTs(), ts));
+        Long lastEventTs = next.getLastEventTs();
+        next.setLastEventTs(Timestamps.latest(lastEventTs, ts));
         String eventId = event.getEventId();
 
         Object payload = event.getPayload();
+        Optional<JobState> nextJob = Optional.empty();
+        Effect effect;
         if (payload instanceof BatchStart start) {
-            return batchOnly(next, BatchRules.onStart(next, start, eventId, ts));
+            effect = BatchRules.onStart(next, start, eventId, ts);
         } else if (payload instanceof BatchDone done) {
-            return batchOnly(next, BatchRules.onDone(next, done, eventId, ts));
+            effect = BatchRules.onDone(next, done, eventId, ts);
         } else if (payload instanceof StopRequested stop) {
-            return batchOnly(next, BatchRules.onStopRequested(next, stop, eventId, ts));
+            effect = BatchRules.onStopRequested(next, stop, eventId, ts);
         } else if (payload instanceof Heartbeat) {
             long lastSeen = Timestamps.latest(next.getLastSeen(), ts);
-            Effect effect = next.getLastSeen() != null && next.getLastSeen() == lastSeen
-                ? Effect.DUPLICATE : Effect.APPLIED;
+            effect = next.getLastSeen() != null && next.getLastSeen() == lastSeen ? Effect.DUPLICATE : Effect.APPLIED;
             next.setLastSeen(lastSeen);
-            return batchOnly(next, effect);
-        }
-        JobRules rules = new JobRules(next, job == null ? null : copy(job), eventId, ts);
-        Effect effect;
-        if (payload instanceof JobStart start) {
-            effect = rules.onStart(start);
-        } else if (payload instanceof JobProgress progress) {
-            effect = rules.onProgress(progress);
-        } else if (payload instanceof JobDone done) {
-            effect = rules.onDone(done);
-        } else if (payload instanceof JobFailed failed) {
-            effect = rules.onFailed(failed);
-        } else if (payload instanceof Attribution attribution) {
-            effect = rules.onAttribution(attribution);
         } else {
-            throw new IllegalArgumentException("not a validated Argus event: payload " + payload);
+            JobRules rules = new JobRules(next, job == null ? null : copy(job), eventId, ts);
+            effect = rules.isAncient(JobIds.attemptOf(event)) ? Effect.DUPLICATE : applyJobEvent(rules, payload);
+            nextJob = rules.job();
         }
-        return new FoldResult(next, rules.job(), effect);
+        // Every event but a duplicate takes a place in the batch's history, so the batch changes with it.
+        if (effect != Effect.DUPLICATE) {
+            next.setHistorySize(next.getHistorySize() + 1);
+        }
+        boolean batchChanged = batch == null || effect != Effect.DUPLICATE
+            || !Objects.equals(lastEventTs, next.getLastEventTs());
+        boolean jobChanged = nextJob.isPresent() && effect != Effect.DUPLICATE;
+        return new FoldResult(next, nextJob, effect, batchChanged, jobChanged);
     }
 
-    private static FoldResult batchOnly(BatchState batch, Effect effect) {
-        return new FoldResult(batch, Optional.empty(), effect);
+    private static Effect applyJobEvent(JobRules rules, Object payload) {
+        if (payload instanceof JobStart start) {
+            return rules.onStart(start);
+        } else if (payload instanceof JobProgress progress) {
+            return rules.onProgress(progress);
+        } else if (payload instanceof JobDone done) {
+            return rules.onDone(done);
+        } else if (payload instanceof JobFailed failed) {
+            return rules.onFailed(failed);
+        } else if (payload instanceof Attribution attribution) {
+            return rules.onAttribution(attribution);
+        }
+        throw new IllegalArgumentException("not a validated Argus event: payload " + payload);
     }
 
     private static BatchState copy(BatchState batch) {

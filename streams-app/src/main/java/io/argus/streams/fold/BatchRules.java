@@ -79,8 +79,8 @@ final class BatchRules {
             return Effect.IGNORED;
         }
         batch.setStopping(true);
-        batch.setStopReason(stop.getReason());
-        batch.setStopRequestedBy(stop.getRequestedBy());
+        batch.setStopReason(Limits.text(stop.getReason(), Limits.MESSAGE_CHARS));
+        batch.setStopRequestedBy(Limits.text(stop.getRequestedBy(), Limits.SHORT_TEXT_CHARS));
         batch.setStopRequestedAt(ts);
         return Effect.APPLIED;
     }
@@ -88,7 +88,7 @@ final class BatchRules {
     private static void refresh(BatchState batch, BatchStart start) {
         batch.setSourceProject(start.getSourceProject());
         batch.setExperimentType(start.getExperimentType());
-        batch.setCommand(start.getCommand());
+        batch.setCommand(Limits.text(start.getCommand(), Limits.COMMAND_CHARS));
         batch.setGitSha(start.getGitSha());
         batch.setNTotal(start.getNTotal());
         batch.setMaxRestarts(start.getMaxRestarts() == null ? DEFAULT_MAX_RESTARTS : start.getMaxRestarts());
@@ -96,19 +96,26 @@ final class BatchRules {
         batch.setLabels(new TreeMap<>(start.getLabels()));
     }
 
+    /** The first launch (the batch's origin) and the newest ones stay; a middle one goes when over the cap. */
     private static void addLaunch(BatchState batch, String eventId, long ts, LaunchOutcome outcome) {
         List<Launch> launches = new ArrayList<>(batch.getLaunches());
         launches.add(new Launch(eventId, ts, outcome));
+        if (launches.size() > Limits.LAUNCHES_KEPT) {
+            launches.remove(1);
+        }
         batch.setLaunches(launches);
     }
 
-    /** Remembers a batch-level event id; false when it was applied before. */
+    /** Remembers a batch-level event id (the newest ones); false when it was applied before. */
     private static boolean markApplied(BatchState batch, String eventId) {
         if (batch.getAppliedEventIds().contains(eventId)) {
             return false;
         }
         List<String> ids = new ArrayList<>(batch.getAppliedEventIds());
         ids.add(eventId);
+        if (ids.size() > Limits.BATCH_EVENT_IDS_KEPT) {
+            ids.remove(0);
+        }
         batch.setAppliedEventIds(ids);
         return true;
     }

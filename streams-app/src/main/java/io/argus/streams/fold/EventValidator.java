@@ -8,6 +8,7 @@ import io.argus.schemas.avro.JobDone;
 import io.argus.schemas.avro.JobFailed;
 import io.argus.schemas.avro.JobProgress;
 import io.argus.schemas.avro.JobStart;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,11 +32,17 @@ public final class EventValidator {
         if (isBlank(event.getEventId())) {
             return violation("event_id", "must not be empty");
         }
+        if (event.getEventId().length() > Limits.EVENT_ID_CHARS) {
+            return tooLong("event_id", event.getEventId(), Limits.EVENT_ID_CHARS);
+        }
         if (isBlank(event.getBatchId())) {
             return violation("batch_id", "must not be empty");
         }
         if (event.getBatchId().indexOf('\u0000') >= 0) {
             return violation("batch_id", "must not contain NUL characters");
+        }
+        if (event.getBatchId().length() > Limits.BATCH_ID_CHARS) {
+            return tooLong("batch_id", event.getBatchId(), Limits.BATCH_ID_CHARS);
         }
         if (event.getTs() == null) {
             return violation("ts", "must be set");
@@ -51,16 +58,25 @@ public final class EventValidator {
             if (start.getMaxRestarts() != null && start.getMaxRestarts() < 0) {
                 return violation("max_restarts", "must be >= 0, got " + start.getMaxRestarts());
             }
-            return Optional.empty();
+            return first(
+                name("source_project", start.getSourceProject()),
+                name("experiment_type", start.getExperimentType()),
+                name("git_sha", start.getGitSha()),
+                map("labels", start.getLabels(), Limits.PARAM_VALUE_CHARS));
         }
         if (payload instanceof JobStart start) {
-            return checkJob(start.getJobId(), start.getAttempt());
+            return first(checkJob(start.getJobId(), start.getAttempt()),
+                map("params", start.getParams(), Limits.PARAM_VALUE_CHARS));
         }
         if (payload instanceof JobProgress progress) {
-            return checkJob(progress.getJobId(), progress.getAttempt());
+            return first(checkJob(progress.getJobId(), progress.getAttempt()),
+                map("metrics", progress.getMetrics(), Integer.MAX_VALUE));
         }
         if (payload instanceof JobDone done) {
-            return checkJob(done.getJobId(), done.getAttempt());
+            return first(checkJob(done.getJobId(), done.getAttempt()),
+                map("metrics", done.getMetrics(), Integer.MAX_VALUE),
+                length("result", done.getResult(), Limits.RESULT_CHARS),
+                length("output_uri", done.getOutputUri(), Limits.URI_CHARS));
         }
         if (payload instanceof JobFailed failed) {
             Optional<Violation> job = checkJob(failed.getJobId(), failed.getAttempt());
@@ -79,10 +95,54 @@ public final class EventValidator {
         if (isBlank(jobId)) {
             return violation("job_id", "a job event needs a job_id");
         }
+        if (jobId.length() > Limits.JOB_ID_CHARS) {
+            return tooLong("job_id", jobId, Limits.JOB_ID_CHARS);
+        }
         if (attempt < 1) {
             return violation("attempt", "must be >= 1, got " + attempt);
         }
         return Optional.empty();
+    }
+
+    /** A name stored as given (source_project, git_sha...): short, or the event is refused. */
+    private static Optional<Violation> name(String field, String value) {
+        return length(field, value, Limits.SHORT_TEXT_CHARS);
+    }
+
+    private static Optional<Violation> length(String field, String value, int max) {
+        return value != null && value.length() > max ? tooLong(field, value, max) : Optional.empty();
+    }
+
+    /** At most {@link Limits#MAP_ENTRIES} entries, short keys, values (when strings) of at most {@code maxValue}. */
+    private static Optional<Violation> map(String field, Map<String, ?> entries, int maxValue) {
+        if (entries.size() > Limits.MAP_ENTRIES) {
+            return violation(field, "at most " + Limits.MAP_ENTRIES + " entries, got " + entries.size());
+        }
+        for (Map.Entry<String, ?> entry : entries.entrySet()) {
+            if (entry.getKey().length() > Limits.MAP_KEY_CHARS) {
+                return violation(field, "keys of at most " + Limits.MAP_KEY_CHARS + " characters, got one of "
+                    + entry.getKey().length());
+            }
+            if (entry.getValue() instanceof CharSequence value && value.length() > maxValue) {
+                return violation(field, "values of at most " + maxValue + " characters, '" + entry.getKey()
+                    + "' has " + value.length());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @SafeVarargs
+    private static Optional<Violation> first(Optional<Violation>... checks) {
+        for (Optional<Violation> check : checks) {
+            if (check.isPresent()) {
+                return check;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Violation> tooLong(String field, String value, int max) {
+        return violation(field, "at most " + max + " characters, got " + value.length());
     }
 
     private static Optional<Violation> violation(String field, String reason) {

@@ -29,4 +29,21 @@ public final class JobIds {
         }
         return Optional.empty();
     }
+
+    /** The attempt a job event is about; 0 for other events. */
+    static int attemptOf(ArgusEvent event) {
+        Object payload = event.getPayload();
+        if (payload instanceof JobStart start) {
+            return start.getAttempt();
+        } else if (payload instanceof JobProgress progress) {
+            return progress.getAttempt();
+        } else if (payload instanceof JobDone done) {
+            return done.getAttempt();
+        } else if (payload instanceof JobFailed failed) {
+            return failed.getAttempt();
+        } else if (payload instanceof Attribution attribution) {
+            return attribution.getAttempt();
+        }
+        return 0;
+    }
 }

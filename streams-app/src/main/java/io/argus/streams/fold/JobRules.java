@@ -5,6 +5,7 @@ import io.argus.schemas.avro.JobDone;
 import io.argus.schemas.avro.JobFailed;
 import io.argus.schemas.avro.JobProgress;
 import io.argus.schemas.avro.JobStart;
+import io.argus.streams.state.AttemptMarks;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.Decision;
 import io.argus.streams.state.Failure;
@@ -12,11 +13,14 @@ import io.argus.streams.state.HistoryEntry;
 import io.argus.streams.state.JobState;
 import io.argus.streams.state.JobStatus;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * The job rules (6 to 10) and the recording half of rules 11 and 12, applied to private copies of one job and its
@@ -40,71 +44,101 @@ final class JobRules {
         return Optional.ofNullable(job);
     }
 
-    /** Rule 6. */
+    /**
+     * An event of an attempt more than {@link Limits#ATTEMPTS_KEPT} behind the job's current one: the job no longer
+     * keeps what that attempt saw, and such an event changes nothing (counted as a duplicate).
+     */
+    boolean isAncient(int attempt) {
+        return job != null && attempt <= job.getAttempt() - Limits.ATTEMPTS_KEPT;
+    }
+
+    /**
+     * Rule 6. An attempt starts once: a start of an attempt whose start was seen (re-sent, or sent again by another
+     * rank) is the same fact and changes nothing, whenever it arrives.
+     */
     Effect onStart(JobStart start) {
         int attempt = start.getAttempt();
+        if (job != null && marksOf(attempt).map(AttemptMarks::getStartEventId).isPresent()) {
+            return Effect.DUPLICATE;
+        }
         if (job == null) {
             create(start.getJobId(), attempt, JobStatus.running);
             job.setParams(sorted(start.getParams()));
             job.setStartedAt(ts);
+            markStart(attempt);
             return Effect.APPLIED;
         }
         if (job.getStatus() == JobStatus.done) {
+            markStart(attempt);
             return recordInHistory("job_start", attempt, "ignored: the job is done", Effect.IGNORED);
         }
         if (attempt < job.getAttempt()) {
+            markStart(attempt);
             return recordStale("job_start", attempt);
         }
         if (attempt > job.getAttempt()) {
             beginAttempt(attempt);
             job.setParams(sorted(start.getParams()));
             job.setStartedAt(ts);
+            markStart(attempt);
             return Effect.APPLIED;
         }
-        // The same attempt: fill in what an earlier out-of-order event could not know, change nothing else.
-        if (job.getStartedAt() != null) {
-            return Effect.DUPLICATE;
-        }
+        // The same attempt, started by an earlier out-of-order event: fill in what that one could not know.
         job.setParams(sorted(start.getParams()));
         job.setStartedAt(ts);
+        markStart(attempt);
         return Effect.APPLIED;
     }
 
-    /** Rule 10: the latest step and metrics of the current attempt; a lower or equal step changes nothing. */
+    /**
+     * Rule 10: the latest step and metrics of the current attempt. A step at or below the highest one seen for its
+     * attempt (applied or not) is the same fact again and changes nothing, so progress never grows the record.
+     */
     Effect onProgress(JobProgress progress) {
         int attempt = progress.getAttempt();
+        long step = progress.getStep();
+        if (job != null && highestStep(attempt).filter(highest -> step <= highest).isPresent()) {
+            return Effect.DUPLICATE;
+        }
         if (job == null) {
             create(progress.getJobId(), attempt, JobStatus.running);
         } else if (job.getStatus() == JobStatus.done) {
+            markStep(attempt, step);
             return Effect.IGNORED;
         } else if (attempt < job.getAttempt()) {
-            // One entry per stale attempt: a zombie process can send thousands of these.
-            boolean known = job.getHistory().stream()
-                .anyMatch(h -> h.getType().equals("job_progress") && h.getAttempt() == attempt);
-            return known ? Effect.STALE : recordStale("job_progress", attempt);
+            markStep(attempt, step);
+            // One history entry per stale attempt: a zombie process can send thousands of these.
+            recordStale("job_progress", attempt);
+            return Effect.STALE;
         } else if (attempt > job.getAttempt()) {
             beginAttempt(attempt);
-        } else if (job.getStep() != null && progress.getStep() <= job.getStep()) {
-            return Effect.DUPLICATE;
         }
-        job.setStep(progress.getStep());
+        job.setStep(step);
         job.setProgressMetrics(sorted(progress.getMetrics()));
         return Effect.APPLIED;
     }
 
-    /** Rule 7, the incremental checkpoint: the result is in the view as soon as the event is in the log. */
+    /**
+     * Rule 7, the incremental checkpoint: the result is in the view as soon as the event is in the log. An attempt
+     * finishes once: a second job_done of it changes nothing.
+     */
     Effect onDone(JobDone done) {
         int attempt = done.getAttempt();
+        if (job != null && marksOf(attempt).map(AttemptMarks::getDoneEventId).isPresent()) {
+            return Effect.DUPLICATE;
+        }
         if (job == null) {
             create(done.getJobId(), attempt, JobStatus.done);
         } else if (job.getStatus() == JobStatus.done) {
             return Effect.DUPLICATE;
         } else if (attempt < job.getAttempt()) {
+            markDone(attempt);
             return recordStale("job_done", attempt);
         } else {
-            job.setAttempt(attempt);
+            moveToAttempt(attempt);
             moveTo(JobStatus.done);
         }
+        markDone(attempt);
         job.setMetrics(sorted(done.getMetrics()));
         job.setResult(done.getResult());
         job.setOutputUri(done.getOutputUri());
@@ -112,9 +146,16 @@ final class JobRules {
         return Effect.APPLIED;
     }
 
-    /** Rule 9: the ranks reporting one attempt's failure merge into one failure record; counts move once. */
+    /**
+     * Rule 9: the ranks reporting one attempt's failure merge into one failure record; counts move once. A report
+     * the failure already holds (its id, or its rank) is checked first, so a re-sent one changes nothing even after
+     * the job moved on to a later attempt.
+     */
     Effect onFailed(JobFailed failed) {
         int attempt = failed.getAttempt();
+        if (job != null && failureOf(attempt).filter(f -> !adds(f, failed.getRank())).isPresent()) {
+            return Effect.DUPLICATE;
+        }
         if (job == null) {
             create(failed.getJobId(), attempt, JobStatus.failed);
         } else if (job.getStatus() == JobStatus.done) {
@@ -122,7 +163,7 @@ final class JobRules {
         } else if (attempt < job.getAttempt()) {
             return recordStale("job_failed", attempt);
         } else {
-            job.setAttempt(attempt);
+            moveToAttempt(attempt);
             moveTo(JobStatus.failed);
         }
         return mergeFailure(failed);
@@ -138,7 +179,11 @@ final class JobRules {
             // Attributions answer failures: the failure report has not arrived yet but it will say the same.
             create(attribution.getJobId(), attempt, JobStatus.failed);
         }
-        if (job.getDecisions().stream().anyMatch(d -> d.getEventId().equals(eventId))) {
+        // Kept as a decision, or ignored as an answer to a decided attempt: either way this event was seen. Once
+        // one answer to the attempt was ignored, every further one is the same, whatever the job does next.
+        if (job.getDecisions().stream().anyMatch(d -> d.getEventId().equals(eventId))
+            || job.getHistory().stream().anyMatch(h -> h.getEventId().equals(eventId)
+                || h.getType().equals("attribution") && h.getAttempt() == attempt)) {
             return Effect.DUPLICATE;
         }
         boolean late = attempt < job.getAttempt() || job.getStatus() == JobStatus.done;
@@ -146,38 +191,52 @@ final class JobRules {
             return recordInHistory("attribution", attempt, "ignored: attempt " + attempt + " is already decided",
                 Effect.IGNORED);
         }
+        if (late && job.getDecisions().stream().anyMatch(d -> d.getAttempt() == attempt && d.getLate())) {
+            return Effect.DUPLICATE; // one late attribution per attempt is kept; another says the same
+        }
         List<Decision> decisions = new ArrayList<>(job.getDecisions());
-        decisions.add(new Decision(attempt, attribution.getVerdict().name(), attribution.getSource(),
-            attribution.getReason(), late, eventId, ts));
+        decisions.add(new Decision(attempt, attribution.getVerdict().name(),
+            Limits.text(attribution.getSource(), Limits.SHORT_TEXT_CHARS),
+            Limits.text(attribution.getReason(), Limits.MESSAGE_CHARS), late, eventId, ts));
         job.setDecisions(decisions);
         return late ? Effect.STALE : Effect.APPLIED;
+    }
+
+    /** Whether a report from {@code rank} (null: none) would add to the failure: a new rank or a new id, below the caps. */
+    private boolean adds(Failure failure, Integer rank) {
+        if (failure.getReportEventIds().contains(eventId)) {
+            return false;
+        }
+        return rank == null
+            ? failure.getReportEventIds().size() < Limits.REPORT_IDS_KEPT
+            : !failure.getRanks().contains(rank) && failure.getRanks().size() < Limits.RANKS_KEPT;
     }
 
     private Effect mergeFailure(JobFailed failed) {
         List<Failure> failures = new ArrayList<>(job.getFailures());
         Optional<Failure> existing = failures.stream().filter(f -> f.getAttempt() == failed.getAttempt()).findFirst();
-        if (existing.isPresent() && existing.get().getReportEventIds().contains(eventId)) {
-            return Effect.DUPLICATE;
-        }
         // The failure is a nested record of the input: change a copy of it, in its place in the new list.
         Failure failure = existing.map(found -> {
             Failure copy = Failure.newBuilder(found).build();
             failures.set(failures.indexOf(found), copy);
             return copy;
         }).orElseGet(() -> {
-            Failure first = new Failure(failed.getAttempt(), List.of(), List.of(), failed.getErrorType(),
-                failed.getMessage(), ts);
+            Failure first = new Failure(failed.getAttempt(), List.of(), List.of(),
+                Limits.text(failed.getErrorType(), Limits.SHORT_TEXT_CHARS),
+                Limits.text(failed.getMessage(), Limits.MESSAGE_CHARS), ts);
             failures.add(first);
             return first;
         });
-        List<String> reports = new ArrayList<>(failure.getReportEventIds());
-        reports.add(eventId);
-        failure.setReportEventIds(reports);
-        if (failed.getRank() != null) {
+        if (failed.getRank() == null) {
+            List<String> reports = new ArrayList<>(failure.getReportEventIds());
+            reports.add(eventId);
+            failure.setReportEventIds(reports);
+        } else {
             TreeSet<Integer> ranks = new TreeSet<>(failure.getRanks());
             ranks.add(failed.getRank());
             failure.setRanks(new ArrayList<>(ranks));
         }
+        failures.sort(Comparator.comparingInt(Failure::getAttempt));
         job.setFailures(failures);
         return Effect.APPLIED;
     }
@@ -189,12 +248,89 @@ final class JobRules {
 
     /** A new attempt starts from scratch: its progress and finish time belong to the old attempt. */
     private void beginAttempt(int attempt) {
-        job.setAttempt(attempt);
+        moveToAttempt(attempt);
         job.setStartedAt(null);
         job.setFinishedAt(null);
         job.setStep(null);
         job.setProgressMetrics(new TreeMap<>());
         moveTo(JobStatus.running);
+    }
+
+    /** Makes {@code attempt} the current one; the step of the attempt left behind goes into its marks. */
+    private void moveToAttempt(int attempt) {
+        if (attempt == job.getAttempt()) {
+            return;
+        }
+        if (job.getStep() != null) {
+            markStep(job.getAttempt(), job.getStep());
+        }
+        job.setAttempt(attempt);
+        forgetAncientAttempts();
+    }
+
+    /** The highest step seen for the attempt: the job's own step for the current one, else the attempt's marks. */
+    private Optional<Long> highestStep(int attempt) {
+        Optional<Long> marked = marksOf(attempt).map(AttemptMarks::getMaxStep);
+        if (attempt == job.getAttempt() && job.getStep() != null) {
+            return Optional.of(marked.map(m -> Math.max(m, job.getStep())).orElse(job.getStep()));
+        }
+        return marked;
+    }
+
+    private Optional<AttemptMarks> marksOf(int attempt) {
+        return job.getAttemptMarks().stream().filter(m -> m.getAttempt() == attempt).findFirst();
+    }
+
+    private Optional<Failure> failureOf(int attempt) {
+        return job.getFailures().stream().filter(f -> f.getAttempt() == attempt).findFirst();
+    }
+
+    /** Keeps the first job_start id of the attempt. */
+    private void markStart(int attempt) {
+        mark(attempt, m -> {
+            if (m.getStartEventId() == null) {
+                m.setStartEventId(eventId);
+            }
+        });
+    }
+
+    /** Keeps the first job_done id of the attempt. */
+    private void markDone(int attempt) {
+        mark(attempt, m -> {
+            if (m.getDoneEventId() == null) {
+                m.setDoneEventId(eventId);
+            }
+        });
+    }
+
+    private void markStep(int attempt, long step) {
+        mark(attempt, m -> m.setMaxStep(m.getMaxStep() == null ? step : Math.max(m.getMaxStep(), step)));
+    }
+
+    /** Changes a copy of the attempt's marks (new ones when it has none), in a new list sorted by attempt. */
+    private void mark(int attempt, Consumer<AttemptMarks> change) {
+        List<AttemptMarks> marks = new ArrayList<>(job.getAttemptMarks());
+        Optional<AttemptMarks> existing = marks.stream().filter(m -> m.getAttempt() == attempt).findFirst();
+        AttemptMarks changed = existing.map(found -> AttemptMarks.newBuilder(found).build())
+            .orElseGet(() -> AttemptMarks.newBuilder().setAttempt(attempt).build());
+        change.accept(changed);
+        existing.ifPresentOrElse(found -> marks.set(marks.indexOf(found), changed), () -> marks.add(changed));
+        marks.sort(Comparator.comparingInt(AttemptMarks::getAttempt));
+        job.setAttemptMarks(marks);
+    }
+
+    /** What the job keeps per attempt, without the attempts that fell out of the window. */
+    private void forgetAncientAttempts() {
+        int oldestKept = job.getAttempt() - Limits.ATTEMPTS_KEPT + 1;
+        job.setAttemptMarks(kept(job.getAttemptMarks(), AttemptMarks::getAttempt, oldestKept));
+        job.setFailures(kept(job.getFailures(), Failure::getAttempt, oldestKept));
+        job.setDecisions(kept(job.getDecisions(), Decision::getAttempt, oldestKept));
+        job.setHistory(kept(job.getHistory(), HistoryEntry::getAttempt, oldestKept));
+    }
+
+    private static <T> List<T> kept(List<T> perAttempt, ToIntFunction<T> attempt, int oldestKept) {
+        return perAttempt.stream().allMatch(entry -> attempt.applyAsInt(entry) >= oldestKept) ? perAttempt
+            : perAttempt.stream().filter(entry -> attempt.applyAsInt(entry) >= oldestKept).toList();
     }
 
     private void moveTo(JobStatus status) {
@@ -220,8 +356,12 @@ final class JobRules {
             Effect.STALE);
     }
 
+    /**
+     * Records an event that was not applied, once per type and attempt: another one of the same type and attempt
+     * says the same (a zombie rank repeating itself) and changes nothing.
+     */
     private Effect recordInHistory(String type, int attempt, String note, Effect effect) {
-        if (job.getHistory().stream().anyMatch(h -> h.getEventId().equals(eventId))) {
+        if (job.getHistory().stream().anyMatch(h -> h.getType().equals(type) && h.getAttempt() == attempt)) {
             return Effect.DUPLICATE;
         }
         List<HistoryEntry> history = new ArrayList<>(job.getHistory());

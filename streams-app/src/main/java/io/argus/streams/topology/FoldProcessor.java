@@ -11,10 +11,9 @@ import io.argus.streams.fold.FoldResult;
 import io.argus.streams.fold.JobIds;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.JobState;
-import io.argus.streams.state.JournalEntry;
+import io.argus.streams.state.LoggedType;
 import io.argus.streams.view.BatchView;
 import io.argus.streams.view.ViewJson;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -31,11 +30,14 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Reads one record of the event log: decodes and validates it (dead-lettering what fails), drops an event whose id
- * was applied before, folds the rest into the batch and job stores, journals it, and marks the batch's view as due.
+ * Reads one record of the event log: decodes and validates it (dead-lettering what fails), folds it into the batch
+ * and job records, appends it to the batch's history index, and marks the batch's view as due.
  *
- * <p>Reads and writes at most one batch record and one job record per event. A registry that cannot be reached is
- * not the record's fault: that exception propagates, so the record is retried rather than dead-lettered.
+ * <p>An event costs a decode, the pure fold and a few map operations: the records are objects in
+ * {@link WriteBackStore}s, encoded and written once per commit. No set of seen ids is kept: the records make a
+ * re-sent event a {@link Effect#DUPLICATE}, which changes nothing and takes no place in the history. A registry that
+ * cannot be reached is not the record's fault: that exception propagates, so the record is retried rather than
+ * dead-lettered.
  *
  * <p>Views are published by a wall-clock punctuation, once per interval for each batch that changed, not once per
  * event: a running batch changes with nearly every event, and its consumers want its latest state, not every step.
@@ -44,19 +46,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
 
-    /** Batches of a partition that are running at once: a few hundred at most in practice. */
-    private static final int HOT_BATCHES = 1_000;
-    /** Jobs running at once across those batches. */
-    private static final int HOT_JOBS = 10_000;
-
     private final Deserializer<ArgusEvent> events;
     private final FoldCounters counters;
     private final Duration viewInterval;
     private ProcessorContext<String, byte[]> context;
-    private HotRecords<BatchState> batches;
-    private HotRecords<JobState> jobs;
-    private KeyValueStore<String, JournalEntry> journal;
-    private KeyValueStore<String, Long> eventIds;
+    private WriteBackStore<BatchState> batches;
+    private WriteBackStore<JobState> jobs;
+    private HistoryIndex history;
     private KeyValueStore<String, Long> pendingViews;
     /** What {@code pending-views} holds: the batches whose view is due, with the time of their latest change. */
     private final Map<String, Long> due = new LinkedHashMap<>();
@@ -70,10 +66,9 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.batches = new HotRecords<>(context.getStateStore(ArgusTopology.BATCHES_STORE), HOT_BATCHES);
-        this.jobs = new HotRecords<>(context.getStateStore(ArgusTopology.JOBS_STORE), HOT_JOBS);
-        this.journal = context.getStateStore(ArgusTopology.JOURNAL_STORE);
-        this.eventIds = context.getStateStore(ArgusTopology.EVENT_IDS_STORE);
+        this.batches = WriteBackStore.behind(context.getStateStore(ArgusTopology.BATCHES_STORE));
+        this.jobs = WriteBackStore.behind(context.getStateStore(ArgusTopology.JOBS_STORE));
+        this.history = new HistoryIndex(WriteBackStore.behind(context.getStateStore(ArgusTopology.HISTORY_STORE)));
         this.pendingViews = context.getStateStore(ArgusTopology.PENDING_VIEWS_STORE);
         // Init runs after restoration: what was due when the last owner stopped is due now.
         due.clear();
@@ -114,22 +109,21 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
 
     private void fold(ArgusEvent event, Record<String, byte[]> record, RecordMetadata source) {
         String batchId = event.getBatchId();
-        String idKey = StoreKeys.eventId(batchId, event.getEventId());
-        if (eventIds.get(idKey) != null) {
-            counters.folded(Effect.DUPLICATE);
-            return;
-        }
-        BatchState before = batches.get(batchId);
+        BatchState before = batches.load(batchId);
         Optional<String> jobKey = JobIds.of(event).map(jobId -> StoreKeys.job(batchId, jobId));
-        JobState job = jobKey.map(jobs::get).orElse(null);
+        JobState job = jobKey.map(jobs::load).orElse(null);
 
         FoldResult result = BatchFold.apply(before, job, event);
 
-        result.job().filter(next -> !next.equals(job)).ifPresent(next -> jobs.put(jobKey.orElseThrow(), next));
-        eventIds.put(idKey, source.offset());
-        journal.put(StoreKeys.journal(batchId, source.partition(), source.offset()),
-            journalEntry(event, record, source, result.effect()));
-        if (!result.batch().equals(before)) {
+        if (result.jobChanged()) {
+            jobs.put(jobKey.orElseThrow(), result.job().orElseThrow());
+        }
+        if (result.effect() != Effect.DUPLICATE) {
+            history.append(batchId, result.batch().getHistorySize() - 1, source.partition(), source.offset(),
+                LoggedType.valueOf(EventType.ofPayload(event.getPayload()).orElseThrow().wireName()),
+                result.effect(), event.getTs().toEpochMilli());
+        }
+        if (result.batchChanged()) {
             batches.put(batchId, result.batch());
             if (due.put(batchId, record.timestamp()) == null) {
                 pendingViews.put(batchId, record.timestamp());
@@ -141,7 +135,7 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     /** The current view of every batch that changed since the last publication, stamped with its latest change. */
     private void publishDueViews() {
         due.forEach((batchId, changedAt) -> {
-            BatchState batch = batches.get(batchId);
+            BatchState batch = batches.load(batchId);
             if (batch != null) {
                 byte[] view = ViewJson.write(BatchView.of(batch)).getBytes(StandardCharsets.UTF_8);
                 context.forward(new Record<>(batchId, view, changedAt, new RecordHeaders()),
@@ -150,13 +144,6 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
             pendingViews.delete(batchId);
         });
         due.clear();
-    }
-
-    private static JournalEntry journalEntry(ArgusEvent event, Record<String, byte[]> record, RecordMetadata source,
-                                             Effect effect) {
-        return new JournalEntry(source.partition(), source.offset(), event.getEventId(),
-            EventType.ofPayload(event.getPayload()).orElseThrow().wireName(), event.getTs().toEpochMilli(),
-            effect.name(), ByteBuffer.wrap(record.value()));
     }
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata source, String category, String reason,

@@ -74,7 +74,7 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
         return (topic, bytes) -> bytes == null ? null : decode(bytes);
     }
 
-    private byte[] encode(T record) {
+    byte[] encode(T record) {
         Buffers buffers = BUFFERS.get();
         buffers.out.reset();
         buffers.out.write(FORMAT_V1);
@@ -104,7 +104,7 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
         return sorted;
     }
 
-    private T decode(byte[] bytes) {
+    T decode(byte[] bytes) {
         if (bytes.length == 0 || bytes[0] != FORMAT_V1) {
             throw new SerializationException("state record of " + schema.getName() + " has format "
                 + (bytes.length == 0 ? "none" : bytes[0]) + ", this version reads " + FORMAT_V1

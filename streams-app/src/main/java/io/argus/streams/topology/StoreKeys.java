@@ -1,13 +1,15 @@
 package io.argus.streams.topology;
 
 /**
- * Keys of the per-batch stores. A batch's jobs, journal entries and event ids share the prefix
- * {@code batch_id + NUL}, so one batch is one contiguous range and listing it is a prefix scan. NUL cannot occur in
- * a batch id (validation refuses it), so no batch's prefix is another's.
+ * Keys of the per-batch stores. A batch's jobs and its history chunks share the prefix {@code batch_id + NUL}, so
+ * one batch is one contiguous range and listing it is a prefix scan. NUL cannot occur in a batch id (validation
+ * refuses it), so no batch's prefix is another's.
  */
 public final class StoreKeys {
 
     static final char SEPARATOR = '\u0000';
+    /** Chunk numbers are zero-padded to this width, so that their string order is their numeric order. */
+    private static final int CHUNK_DIGITS = 10;
 
     private StoreKeys() {
     }
@@ -20,30 +22,14 @@ public final class StoreKeys {
         return batchPrefix(batchId) + jobId;
     }
 
-    public static String eventId(String batchId, String eventId) {
-        return batchPrefix(batchId) + eventId;
-    }
-
-    /** Offsets are zero-padded so that the journal's string order is the log's order. */
-    public static String journal(String batchId, int partition, long offset) {
+    /** The key of one chunk of a batch's history index. */
+    public static String historyChunk(String batchId, long chunk) {
         // Not String.format: this runs for every event, and a formatter costs more than the rest of the key.
-        StringBuilder key = new StringBuilder(batchId.length() + 27).append(batchId).append(SEPARATOR);
-        appendZeroPadded(key, partition, 5);
-        key.append('-');
-        appendZeroPadded(key, offset, 20);
-        return key.toString();
-    }
-
-    private static void appendZeroPadded(StringBuilder key, long value, int width) {
-        String digits = Long.toString(value);
-        for (int i = digits.length(); i < width; i++) {
+        String digits = Long.toString(chunk);
+        StringBuilder key = new StringBuilder(batchId.length() + 1 + CHUNK_DIGITS).append(batchId).append(SEPARATOR);
+        for (int i = digits.length(); i < CHUNK_DIGITS; i++) {
             key.append('0');
         }
-        key.append(digits);
-    }
-
-    /** The part of a composite key after the batch prefix. */
-    public static String suffix(String key) {
-        return key.substring(key.indexOf(SEPARATOR) + 1);
+        return key.append(digits).toString();
     }
 }

@@ -195,8 +195,7 @@ class CrashAndResumeIntegrationTest {
         Properties client = new Properties();
         client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
         String applicationId = config.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        return Set.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE, ArgusTopology.JOURNAL_STORE,
-                ArgusTopology.EVENT_IDS_STORE).stream()
+        return Set.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE, ArgusTopology.HISTORY_STORE).stream()
             .map(store -> StoreDigest.of(client, applicationId, store, DEADLINE))
             .collect(Collectors.toMap(StoreDigest.Digest::store, digest -> digest));
     }

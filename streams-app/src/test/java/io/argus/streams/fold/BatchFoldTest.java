@@ -188,11 +188,13 @@ class BatchFoldTest {
         BatchAggregate aggregate = given(events.batchStart(0, 10), events.jobStart(1, "j", 1),
             events.jobFailed(2, "j", 1, 3, "CudaOOM"), events.jobFailed(2, "j", 1, 0, "NcclTimeout"),
             events.jobFailed(3, "j", 1, 1, "NcclTimeout"));
+        // Another report from rank 0 with its own id says the same: one rank, one report.
+        assertThat(aggregate.apply(events.jobFailed(4, "j", 1, 0, "NcclTimeout"))).isEqualTo(Effect.DUPLICATE);
         JobState job = aggregate.job("j").orElseThrow();
 
         assertThat(job.getStatus()).isEqualTo(JobStatus.failed);
         assertThat(job.getFailures()).singleElement().satisfies(failure -> {
-            assertThat(failure.getReportEventIds()).hasSize(3);
+            assertThat(failure.getReportEventIds()).as("ids are kept for rank-less reports only").isEmpty();
             assertThat(failure.getRanks()).containsExactly(0, 1, 3);
             assertThat(failure.getErrorType()).isEqualTo("CudaOOM");
             assertThat(failure.getFirstReportedAt()).isEqualTo(at(2));

@@ -21,7 +21,8 @@ import io.argus.streams.fold.TestEvents;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.BatchStatus;
 import io.argus.streams.state.JobState;
-import io.argus.streams.state.JournalEntry;
+import io.argus.streams.state.HistoryChunk;
+import io.argus.streams.state.HistoryRef;
 import io.argus.streams.view.ViewJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +84,7 @@ class ArgusTopologyTest {
         topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()), TestNames.unique("t") + ".");
         counters = new FoldCounters();
         Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
-            VIEW_INTERVAL);
+            VIEW_INTERVAL, new MemoryBudget(1 << 20));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("topology-test"));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -108,7 +109,7 @@ class ArgusTopologyTest {
     void everyNodeAndStoreHasItsFixedName() {
         TopologyDescription description = ArgusTopology.build(new ArgusTopics(Serdes.serdeFrom(
                 serializer, topics.events().valueSerde().deserializer())), topics.events().valueSerde().deserializer(),
-            new FoldCounters(), VIEW_INTERVAL).describe();
+            new FoldCounters(), VIEW_INTERVAL, new MemoryBudget(1 << 20)).describe();
         List<String> nodes = new ArrayList<>();
         List<String> stores = new ArrayList<>();
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
@@ -121,14 +122,14 @@ class ArgusTopologyTest {
         assertThat(description.subtopologies()).hasSize(1);
         assertThat(nodes).containsExactlyInAnyOrder(ArgusTopology.SOURCE, ArgusTopology.FOLD,
             ArgusTopology.BATCH_VIEWS_SINK, ArgusTopology.DEAD_LETTER_SINK);
-        assertThat(stores).containsExactlyInAnyOrder("batches", "jobs", "journal", "event-ids", "pending-views");
+        assertThat(stores).containsExactlyInAnyOrder("batches", "jobs", "history", "pending-views");
         assertThat(description.toString())
             .contains("topics: [argus.events]", "topic: argus.batch-views", "topic: argus.events.dlq")
             .doesNotContain("KSTREAM-", "KTABLE-");
     }
 
     @Test
-    void foldsABatchIntoStoresJournalAndViews() {
+    void foldsABatchIntoStoresHistoryAndViews() {
         send(events.batchStart(0, 3), events.jobStart(1, "dam/lstm", 1), events.jobStart(2, "dam/tcn", 1),
             events.jobStart(3, "solar/lstm", 1), events.jobDone(10, "dam/lstm", 1), events.jobDone(11, "dam/tcn", 1),
             events.jobFailed(12, "solar/lstm", 1, 0, "OOM"));
@@ -139,9 +140,12 @@ class ArgusTopologyTest {
         assertThat(batch.getJobsFailed()).isEqualTo(1);
         assertThat(jobsOf("bench-topology")).extracting(JobState::getJobId)
             .containsExactly("dam/lstm", "dam/tcn", "solar/lstm");
-        assertThat(journalOf("bench-topology")).hasSize(7)
-            .extracting(JournalEntry::getType)
+        assertThat(historyOf("bench-topology")).hasSize(7)
+            .extracting(ref -> ref.getType().name())
             .containsExactly("batch_start", "job_start", "job_start", "job_start", "job_done", "job_done", "job_failed");
+        assertThat(historyOf("bench-topology")).extracting(HistoryRef::getOffset)
+            .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(batch.getHistorySize()).isEqualTo(7);
 
         assertThat(views.isEmpty()).as("views wait for the interval").isTrue();
         driver.advanceWallClockTime(VIEW_INTERVAL);
@@ -171,7 +175,7 @@ class ArgusTopologyTest {
 
         assertThat(batches().get("bench-topology")).isEqualTo(before);
         assertThat(jobsOf("bench-topology")).singleElement().satisfies(j -> assertThat(j.getHistory()).isEmpty());
-        assertThat(journalOf("bench-topology")).hasSize(4);
+        assertThat(historyOf("bench-topology")).as("a duplicate takes no place in the history").hasSize(4);
         assertThat(views.isEmpty()).isTrue();
         assertThat(counters.events(Effect.DUPLICATE)).isEqualTo(2);
     }
@@ -268,8 +272,9 @@ class ArgusTopologyTest {
         return prefix(driver.<String, JobState>getKeyValueStore(ArgusTopology.JOBS_STORE), batchId);
     }
 
-    private List<JournalEntry> journalOf(String batchId) {
-        return prefix(driver.<String, JournalEntry>getKeyValueStore(ArgusTopology.JOURNAL_STORE), batchId);
+    private List<HistoryRef> historyOf(String batchId) {
+        return prefix(driver.<String, HistoryChunk>getKeyValueStore(ArgusTopology.HISTORY_STORE), batchId).stream()
+            .flatMap(chunk -> chunk.getEntries().stream()).toList();
     }
 
     private static <V> List<V> prefix(KeyValueStore<String, V> store, String batchId) {

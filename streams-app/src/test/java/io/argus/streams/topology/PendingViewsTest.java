@@ -29,12 +29,14 @@ class PendingViewsTest {
     @Test
     void aViewDueAtTheLastStopIsPublishedByTheNextOwnersFirstPunctuation() throws Exception {
         MockProcessorContext<String, byte[]> context = new MockProcessorContext<>();
-        KeyValueStore<String, BatchState> batches = store(context, ArgusTopology.BATCHES_STORE,
+        KeyValueStore<String, BatchState> batches = writeBack(context, ArgusTopology.BATCHES_STORE,
             new StateSerde<>(BatchState::new));
-        KeyValueStore<String, Long> pending = store(context, ArgusTopology.PENDING_VIEWS_STORE, Serdes.Long());
-        store(context, ArgusTopology.JOBS_STORE, new StateSerde<>(io.argus.streams.state.JobState::new));
-        store(context, ArgusTopology.JOURNAL_STORE, new StateSerde<>(io.argus.streams.state.JournalEntry::new));
-        store(context, ArgusTopology.EVENT_IDS_STORE, Serdes.Long());
+        KeyValueStore<String, Long> pending = register(context, Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(ArgusTopology.PENDING_VIEWS_STORE), Serdes.String(), Serdes.Long())
+            .withLoggingDisabled().build());
+        writeBack(context, ArgusTopology.JOBS_STORE, new StateSerde<>(io.argus.streams.state.JobState::new));
+        writeBack(context, ArgusTopology.HISTORY_STORE,
+            new StateSerde<>(io.argus.streams.state.HistoryChunk::new));
         // What the crashed owner committed: the batch changed, its view still due.
         TestEvents events = new TestEvents("b-crashed");
         BatchState started = BatchFold.apply(null, null, events.batchStart(0, 12)).batch();
@@ -70,10 +72,14 @@ class PendingViewsTest {
         assertThat(context.forwarded()).as("published once").isEmpty();
     }
 
-    private static <V> KeyValueStore<String, V> store(MockProcessorContext<String, byte[]> context, String name,
-                                                      org.apache.kafka.common.serialization.Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-            Serdes.String(), values).withLoggingDisabled().build();
+    private static <V extends org.apache.avro.specific.SpecificRecordBase> KeyValueStore<String, V> writeBack(
+        MockProcessorContext<String, byte[]> context, String name, StateSerde<V> values) {
+        return register(context, new WriteBackStore<>(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build(), values, new MemoryBudget(1 << 20)));
+    }
+
+    private static <S extends KeyValueStore<String, V>, V> S register(MockProcessorContext<String, byte[]> context,
+                                                                     S store) {
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         return store;

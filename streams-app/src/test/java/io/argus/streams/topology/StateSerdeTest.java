@@ -33,7 +33,7 @@ class StateSerdeTest {
         List<ArgusEvent> log = List.of(events.batchStart(0, 12), events.jobStart(1, "j", 1),
             events.progress(2, "j", 1, 10), events.jobFailed(3, "j", 1, 0, "OOM"),
             events.jobFailed(3, "j", 1, 1, "OOM"),
-            events.attribution(4, "j", 1, Verdict.RESTART), events.jobStart(5, "j", 2), events.progress(6, "j", 1, 5),
+            events.attribution(4, "j", 1, Verdict.RESTART), events.jobStart(5, "j", 2), events.progress(6, "j", 1, 50),
             events.jobDone(7, "j", 2), events.batchStart(8, 12, 2, "python run.py --resume"));
         return BatchAggregate.fold(log);
     }

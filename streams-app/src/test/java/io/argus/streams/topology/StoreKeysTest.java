@@ -9,15 +9,24 @@ import org.junit.jupiter.api.Test;
 class StoreKeysTest {
 
     @Test
-    void journalKeysAreZeroPaddedSoTheirStringOrderIsTheLogsOrder() {
-        assertThat(StoreKeys.journal("b", 2, 41)).isEqualTo("b\u000000002-00000000000000000041");
-        assertThat(StoreKeys.journal("b", 0, Long.MAX_VALUE)).isEqualTo("b\u000000000-0" + Long.MAX_VALUE);
+    void historyChunkKeysAreZeroPaddedSoTheirStringOrderIsTheirNumericOrder() {
+        assertThat(StoreKeys.historyChunk("b", 41)).isEqualTo("b\u00000000000041");
+        List<String> inOrder = List.of(StoreKeys.historyChunk("b", 0), StoreKeys.historyChunk("b", 9),
+            StoreKeys.historyChunk("b", 10), StoreKeys.historyChunk("b", 100_000),
+            StoreKeys.historyChunk("b", 9_999_999_999L));
+        List<String> sorted = new ArrayList<>(inOrder);
+        sorted.sort(WriteBackStore.STORE_ORDER);
+        assertThat(sorted).isEqualTo(inOrder);
+        assertThat(inOrder).allMatch(key -> key.startsWith(StoreKeys.batchPrefix("b")));
+    }
 
-        List<String> inLogOrder = List.of(StoreKeys.journal("b", 0, 9), StoreKeys.journal("b", 0, 10),
-            StoreKeys.journal("b", 0, 100_000), StoreKeys.journal("b", 1, 0), StoreKeys.journal("b", 11, 3));
-        List<String> sorted = new ArrayList<>(inLogOrder);
-        sorted.sort(null);
-        assertThat(sorted).containsExactlyElementsOf(inLogOrder);
-        assertThat(inLogOrder).allMatch(key -> StoreKeys.suffix(key).length() == 26);
+    @Test
+    void storeOrderIsTheOrderOfUtf8Bytes() {
+        List<String> keys = new ArrayList<>(List.of("a", "ab", "b", "\uE000", "\uD83D\uDE00", "\u00E9", "a\u0000z"));
+        List<String> byBytes = new ArrayList<>(keys);
+        byBytes.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            y.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        keys.sort(WriteBackStore.STORE_ORDER);
+        assertThat(keys).isEqualTo(byBytes);
     }
 }
