@@ -74,7 +74,9 @@ public record JobView(
     }
 
     private static FailureView failure(Failure failure) {
-        return new FailureView(failure.getAttempt(), failure.getReportEventIds().size(), failure.getRanks(),
+        // One report per rank, plus the rank-less ones, which are kept by id.
+        return new FailureView(failure.getAttempt(), failure.getRanks().size() + failure.getReportEventIds().size(),
+            failure.getRanks(),
             failure.getErrorType(), failure.getMessage(), BatchView.iso(failure.getFirstReportedAt()));
     }
 }
