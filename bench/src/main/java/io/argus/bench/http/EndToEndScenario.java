@@ -23,8 +23,8 @@ public final class EndToEndScenario implements Scenario {
 
     static final String SECTION = "9. End to end (NDJSON through POST /api/events until every view is final)";
     /** N / 5: 200,000 events for the default N of 1,000,000. */
-    static final int SCALE_DOWN = 5;
-    static final int SENDERS = 4;
+    private static final int SCALE_DOWN = 5;
+    private static final int SENDERS = 4;
     private static final long SEED = 20261202L;
 
     @Override

@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
  * One sender's endless, unique event stream for the ingest bench: small batches (a batch_start, then job_start,
  * job_progress and job_done per job), so the fold running beside ingest in the service works on batches of a
  * realistic size rather than on one ever-growing batch. Ids carry the run tag and the sender, so no two senders
- * or runs share one. Endless; not thread-safe: one per sender.
+ * or runs share one. Not thread-safe: one per sender.
  */
 final class IngestEvents implements Iterator<PostBody> {
 
