@@ -4,6 +4,7 @@ import io.argus.bench.fold.FoldThroughputScenario;
 import io.argus.bench.fold.GrowthScenario;
 import io.argus.bench.fold.RebuildScenario;
 import io.argus.bench.fold.MainEventLog;
+import io.argus.bench.http.EndToEndScenario;
 import io.argus.bench.http.IngestScenario;
 import io.argus.bench.http.QueryLatencyScenario;
 import io.argus.bench.jmh.FoldCostScenario;
@@ -38,7 +39,7 @@ public final class ArgusBench {
     static List<Scenario> scenarios() {
         return List.of(new FoldThroughputScenario(), new GrowthScenario(), new FoldCostScenario(),
             new FreshnessScenario(), new QueryLatencyScenario(), new IngestScenario(), new RebuildScenario(),
-            new ReporterScenario());
+            new ReporterScenario(), new EndToEndScenario());
     }
 
     public static void main(String[] args) {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * What every scenario gets: the options, the broker and registry, a work directory (state, logs), where to print
- * progress, and the main event log that the fold and rebuild scenarios share (filled on first use).
+ * progress, and the main event logs that the fold and rebuild scenarios share (each filled on first use).
  */
 public record BenchContext(BenchOptions options, BenchStack stack, Path workDir, PrintStream out,
                            MainEventLog mainLog) {
@@ -16,7 +16,7 @@ public record BenchContext(BenchOptions options, BenchStack stack, Path workDir,
         return options.runs();
     }
 
-    /** N, the size of the main event log (default 1,000,000). */
+    /** N, the size of each main event log (default 1,000,000). */
     public int events() {
         return options.events();
     }

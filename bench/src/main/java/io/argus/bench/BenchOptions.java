@@ -1,5 +1,6 @@
 package io.argus.bench;
 
+import io.argus.bench.fold.Mix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,10 +17,12 @@ import java.util.Set;
  * Flight Recorder profile into {@code <work-dir>/logs/<service>.jfr}, for finding where the time goes),
  * {@code --set ARGUS_KEY=VALUE} (repeatable: a setting for every service the bench starts, to measure its effect),
  * {@code --jvm OPTION} (repeatable: a JVM option for every service, for example {@code -XX:+UseZGC}),
- * {@code --baselines false} (the fold scenario runs Argus only, to compare versions of Argus quickly).
+ * {@code --baselines false} (the fold scenario runs Argus only, to compare versions of Argus quickly),
+ * {@code --mix realistic,spread} (default both: the event mixes the fold scenario folds, {@link Mix}).
  */
 public record BenchOptions(int events, int runs, Set<String> only, Path out, Path workDir, boolean jfr,
-                           Map<String, String> serviceSettings, List<String> serviceJvmOptions, boolean baselines) {
+                           Map<String, String> serviceSettings, List<String> serviceJvmOptions, boolean baselines,
+                           List<Mix> mixes) {
 
     public static final int DEFAULT_EVENTS = 1_000_000;
     public static final int DEFAULT_RUNS = 3;
@@ -34,6 +37,7 @@ public record BenchOptions(int events, int runs, Set<String> only, Path out, Pat
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> jvmOptions = new ArrayList<>();
         boolean baselines = true;
+        List<Mix> mixes = List.of(Mix.values());
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.isBlank()) {
@@ -59,12 +63,13 @@ public record BenchOptions(int events, int runs, Set<String> only, Path out, Pat
                 }
                 case "--jvm" -> jvmOptions.add(value);
                 case "--baselines" -> baselines = Boolean.parseBoolean(value);
+                case "--mix" -> mixes = Arrays.stream(value.split(",")).map(Mix::named).distinct().toList();
                 default -> throw new IllegalArgumentException("unknown option " + flag
-                    + " (known: --events, --runs, --only, --out, --work-dir, --jfr, --set, --jvm, --baselines)");
+                    + " (known: --events, --runs, --only, --out, --work-dir, --jfr, --set, --jvm, --baselines, --mix)");
             }
         }
         return new BenchOptions(events, runs, Set.copyOf(only), out, workDir.toAbsolutePath(), jfr,
-            Map.copyOf(settings), List.copyOf(jvmOptions), baselines);
+            Map.copyOf(settings), List.copyOf(jvmOptions), baselines, mixes);
     }
 
     /** True when {@code --only} was not given or names this scenario. */

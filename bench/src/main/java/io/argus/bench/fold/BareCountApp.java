@@ -1,5 +1,6 @@
 package io.argus.bench.fold;
 
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -23,11 +24,19 @@ public final class BareCountApp {
     }
 
     static Topology topology(String topic) {
+        return countPerKey("bare", topic, Serdes.ByteArray());
+    }
+
+    /**
+     * Counts the records of each key into the persistent store {@code <name>-count}, each value read with
+     * {@code values} first (the bare count reads bytes, which costs nothing).
+     */
+    static <V> Topology countPerKey(String name, String topic, Serde<V> values) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("bare-source"))
+        builder.stream(topic, Consumed.with(Serdes.String(), values).withName(name + "-source"))
             // Kafka Streams 4.3 does not pass the source's serdes to the store: name them.
-            .groupByKey(Grouped.with("bare-group", Serdes.String(), Serdes.ByteArray()))
-            .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("bare-count")
+            .groupByKey(Grouped.with(name + "-group", Serdes.String(), values))
+            .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(name + "-count")
                 .withKeySerde(Serdes.String()));
         return builder.build();
     }

@@ -5,7 +5,6 @@ import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.BatchOutcome;
 import io.argus.schemas.avro.Verdict;
 import io.argus.streams.fold.TestEvents;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,35 +14,36 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * A realistic event log of exactly {@code n} events, the same for a given seed. Batches of J jobs (120 by default: 10
- * datasets x 12 models), one after the other: a {@code batch_start}; per job a {@code job_start}, two {@code
- * job_progress} and a {@code job_done}; about 5% of jobs fail once (a {@code job_progress}, {@code job_failed} from
- * ranks 0 and 1, an attribution RESTART) and then run as attempt 2; about 10% of batches resume mid-way (a second
- * {@code batch_start}); a heartbeat every 40 jobs; a {@code batch_done} at the end. About 2% of events are sent twice
- * (one of the batch's last 8 events again, same event id). The last batch is cut where the log reaches {@code n}.
+ * An event log of exactly {@code n} events, the same for a given seed, in one of the bench's mixes: {@link #realistic}
+ * (each job's events back to back) or {@link SpreadMix} (2,000 jobs in flight, their events interleaved).
  */
 public final class EventMix {
 
     public static final int DEFAULT_JOBS_PER_BATCH = 120;
     static final double FAILING_JOBS = 0.05;
     static final double RESUMED_BATCHES = 0.10;
-    static final double DUPLICATES = 0.02;
     static final int HEARTBEAT_EVERY_JOBS = 40;
-    private static final int DUPLICATE_WINDOW = 8;
 
+    private final String shape;
     private final List<ArgusEvent> events;
-    private final int batches;
-    private final int jobsPerBatch;
     private final int duplicates;
 
-    private EventMix(List<ArgusEvent> events, int batches, int jobsPerBatch, int duplicates) {
-        this.events = events;
-        this.batches = batches;
-        this.jobsPerBatch = jobsPerBatch;
-        this.duplicates = duplicates;
+    /** @param shape how its batches and jobs are laid out, for {@link #describe()} */
+    EventMix(String shape, MixLog log) {
+        this.shape = shape;
+        this.events = Collections.unmodifiableList(log.events());
+        this.duplicates = log.duplicates();
     }
 
-    public static EventMix generate(int n, int jobsPerBatch, long seed) {
+    /**
+     * The realistic mix: batches of J jobs (120 by default: 10 datasets x 12 models), one after the other: a {@code
+     * batch_start}; per job a {@code job_start}, two {@code job_progress} and a {@code job_done}; about 5% of jobs fail
+     * once (a {@code job_progress}, {@code job_failed} from ranks 0 and 1, an attribution RESTART) and then run as
+     * attempt 2; about 10% of batches resume mid-way (a second {@code batch_start}); a heartbeat every 40 jobs; a
+     * {@code batch_done} at the end. About 2% of events are sent twice (one of the batch's last 8 events again, same
+     * event id, {@link MixLog}). The last batch is cut where the log reaches {@code n}.
+     */
+    public static EventMix realistic(int n, int jobsPerBatch, long seed) {
         if (jobsPerBatch < 21) {
             throw new IllegalArgumentException("batches need at least 21 jobs, got " + jobsPerBatch);
         }
@@ -53,14 +53,14 @@ public final class EventMix {
             generator.batch(String.format(Locale.ROOT, "bench-batch-%05d", batch), batch);
             batch++;
         }
-        return new EventMix(Collections.unmodifiableList(generator.log), batch, jobsPerBatch, generator.duplicates);
+        return new EventMix(batch + " batches of " + jobsPerBatch + " jobs, one after the other", generator.log);
     }
 
     public List<ArgusEvent> events() {
         return events;
     }
 
-    /** For example {@code 200000 events in 398 batches: job_progress 47.6%, ... (2.0% sent twice)}. */
+    /** For example {@code 200000 events in 398 batches of 120 jobs, one after the other: job_progress 47.6%, ...}. */
     public String describe() {
         Map<EventType, Long> byType = events.stream().collect(Collectors.groupingBy(
             event -> EventType.ofPayload(event.getPayload()).orElseThrow(), () -> new EnumMap<>(EventType.class),
@@ -69,7 +69,7 @@ public final class EventMix {
             .sorted(Map.Entry.<EventType, Long>comparingByValue().reversed())
             .map(e -> e.getKey().wireName() + " " + percent(e.getValue()))
             .collect(Collectors.joining(", "));
-        return events.size() + " events in " + batches + " batches of " + jobsPerBatch + " jobs: " + types + "; "
+        return events.size() + " events in " + shape + ": " + types + "; "
             + duplicates + " (" + percent(duplicates) + ") sent twice with the same event id";
     }
 
@@ -79,76 +79,56 @@ public final class EventMix {
 
     /** Appends one batch's events until the log is full. */
     private static final class Generator {
-        private final int n;
         private final int jobs;
         private final Random random;
-        private final List<ArgusEvent> log;
-        private int duplicates;
-        private List<ArgusEvent> recent;
+        private final MixLog log;
 
         Generator(int n, int jobs, Random random) {
-            this.n = n;
             this.jobs = jobs;
             this.random = random;
-            this.log = new ArrayList<>(n);
+            this.log = new MixLog(n, random);
         }
 
         boolean full() {
-            return log.size() >= n;
+            return log.full();
         }
 
         void batch(String batchId, int index) {
             TestEvents events = new TestEvents(batchId);
-            recent = new ArrayList<>();
+            log.newSender();
             long second = index * 100_000L;
             String command = "python run.py --batch " + index;
-            emit(events.batchStart(second, jobs, 3, command));
+            log.emit(events.batchStart(second, jobs, 3, command));
             int resumeBefore = random.nextDouble() < RESUMED_BATCHES ? 10 + random.nextInt(jobs - 20) : -1;
             for (int job = 0; job < jobs && !full(); job++) {
                 second += 60;
                 if (job == resumeBefore) {
                     // The launcher crashed and was started again: the same batch, launched a second time.
-                    emit(events.batchStart(second, jobs, 3, command + " --resume"));
+                    log.emit(events.batchStart(second, jobs, 3, command + " --resume"));
                 }
                 if (job > 0 && job % HEARTBEAT_EVERY_JOBS == 0) {
-                    emit(events.heartbeat(second));
+                    log.emit(events.heartbeat(second));
                 }
                 job(events, "dataset" + job / 12 + "/model" + job % 12, second);
             }
-            emit(events.batchDone(second + 60, BatchOutcome.done));
+            log.emit(events.batchDone(second + 60, BatchOutcome.done));
         }
 
         private void job(TestEvents events, String jobId, long second) {
             int attempt = 1;
             if (random.nextDouble() < FAILING_JOBS) {
-                emit(events.jobStart(second, jobId, 1));
-                emit(events.progress(second + 5, jobId, 1, 100));
-                emit(events.jobFailed(second + 9, jobId, 1, 0, "CudaOutOfMemoryError"));
-                emit(events.jobFailed(second + 9, jobId, 1, 1, "CudaOutOfMemoryError"));
-                emit(events.attribution(second + 10, jobId, 1, Verdict.RESTART));
+                log.emit(events.jobStart(second, jobId, 1));
+                log.emit(events.progress(second + 5, jobId, 1, 100));
+                log.emit(events.jobFailed(second + 9, jobId, 1, 0, "CudaOutOfMemoryError"));
+                log.emit(events.jobFailed(second + 9, jobId, 1, 1, "CudaOutOfMemoryError"));
+                log.emit(events.attribution(second + 10, jobId, 1, Verdict.RESTART));
                 attempt = 2;
                 second += 15;
             }
-            emit(events.jobStart(second, jobId, attempt));
-            emit(events.progress(second + 10, jobId, attempt, 100));
-            emit(events.progress(second + 20, jobId, attempt, 200));
-            emit(events.jobDone(second + 30, jobId, attempt));
-        }
-
-        private void emit(ArgusEvent event) {
-            if (full()) {
-                return;
-            }
-            log.add(event);
-            recent.add(event);
-            if (recent.size() > DUPLICATE_WINDOW) {
-                recent.remove(0);
-            }
-            if (random.nextDouble() < DUPLICATES && !full()) {
-                // A spool re-sends what it was not sure about: the same event, the same id, a little later.
-                log.add(recent.get(random.nextInt(recent.size())));
-                duplicates++;
-            }
+            log.emit(events.jobStart(second, jobId, attempt));
+            log.emit(events.progress(second + 10, jobId, attempt, 100));
+            log.emit(events.progress(second + 20, jobId, attempt, 200));
+            log.emit(events.jobDone(second + 30, jobId, attempt));
         }
     }
 }

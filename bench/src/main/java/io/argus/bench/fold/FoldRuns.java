@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Timed runs over a filled events topic, each in a fresh child JVM with a fresh application id and state: the Argus
- * service ({@code argus serve}, the fold and HTTP, as deployed) or the bare count. Both are timed the same way, by
- * their committed offsets ({@link GroupProgress}).
+ * service ({@code argus serve}, the fold and HTTP, as deployed) or a baseline Streams app. All are timed the same
+ * way, by their committed offsets ({@link GroupProgress}).
  */
 final class FoldRuns implements AutoCloseable {
 
@@ -49,13 +49,17 @@ final class FoldRuns implements AutoCloseable {
         return new ArgusRun(timed, rss, service.stateDirMiB(), progress.changelogRecords(applicationId));
     }
 
-    /** A baseline Streams app ({@link BareCountApp}, {@link JournalFloorApp}) over the topic. */
+    /**
+     * A baseline Streams app ({@link BareCountApp}, {@link DecodeCountApp}, {@link JournalFloorApp}) over the topic,
+     * given the registry as the service is given it.
+     */
     GroupProgress.Timed baseline(Class<?> app, String name, String topic) {
         String applicationId = "bench-" + (++apps) + "-" + name;
         long started = System.nanoTime();
         try (ChildJvm bare = ChildJvm.of(applicationId, app.getName()).heap("2g")
             .args(context.stack().bootstrapServers(), topic, applicationId,
                 context.workDir().resolve("state").resolve(applicationId).toString())
+            .env("ARGUS_REGISTRY_URL", context.stack().registryUrl())
             .start(context.workDir().resolve("logs"))) {
             return progress.awaitCaughtUp(applicationId, topic, started, bare, timeout());
         }

@@ -7,30 +7,47 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Items 1 and 8: the Argus fold (exactly-once) beside a bare Kafka Streams count over the same N-event topic, in
- * the same run, alternating, and beside a second baseline that only does the two logged writes Argus makes durable
- * for every event ({@link JournalFloorApp}); and the service's peak memory and state size once it has folded the
- * whole topic.
+ * Items 1 and 8, for each event mix ({@code --mix}): the Argus fold (exactly-once) over the mix's N-event topic, and
+ * beside it, in the same run, alternating, baseline Streams apps over the same topic: a bare count, the same count
+ * after decoding each event with Argus's deserializer, and the two logged writes Argus makes durable for every event
+ * ({@link JournalFloorApp}); the records Argus wrote to its changelogs per event; and the service's peak memory and
+ * state size once it has folded the whole topic.
  */
 public final class FoldThroughputScenario implements Scenario {
 
     static final String SECTION = "1. Fold throughput (exactly_once_v2, 3 partitions)";
     static final String MEMORY = "8. Memory and state (the service, after folding the whole topic)";
 
-    /** Series names, one value per run. */
+    /**
+     * A Streams app run beside Argus over the same topic, each in its own JVM.
+     *
+     * @param slug   its application id's and its series' name
+     * @param target when present, Argus is also reported as a share of this baseline, with the issue's target
+     */
+    private record Baseline(Class<?> app, String slug, String label, String what, Optional<String> target) {
+    }
+
+    private static final List<Baseline> BASELINES = List.of(
+        new Baseline(BareCountApp.class, "bare", "bare Kafka Streams count",
+            "BareCountApp: a count per key, the value never read", Optional.of("target 50% or more, aim for 70%")),
+        new Baseline(DecodeCountApp.class, "decode", "decode + count",
+            "DecodeCountApp: Argus's Avro deserializer and registry client on every event, then the same count",
+            Optional.of("target 80% or more")),
+        new Baseline(JournalFloorApp.class, "floor", "Streams with only Argus's two logged writes per event",
+            "JournalFloorApp: an id lookup, a journal put and an id put, no decoding, no fold", Optional.empty()));
+
+    /** Series names, one value per run; a baseline's series are named after its slug. */
     private static final String ARGUS = "argus";
-    private static final String ARGUS_2 = "argus, second half";
-    private static final String BARE = "bare";
-    private static final String BARE_2 = "bare, second half";
-    private static final String FLOOR = "floor";
-    private static final String FLOOR_2 = "floor, second half";
-    private static final String RATIO = "ratio";
-    private static final String RATIO_2 = "ratio, second half";
+    private static final String SECOND_HALF = ", second half";
+    private static final String SHARE = ", Argus's share";
     private static final String RSS = "rss";
     private static final String STATE = "state";
     private static final String CHANGELOG = "changelog records per event";
+    /** The targets for the changelog records per event. */
+    private static final Map<Mix, String> CHANGELOG_TARGETS = Map.of(Mix.REALISTIC, "0.3", Mix.SPREAD, "1.0");
 
     @Override
     public String name() {
@@ -39,59 +56,76 @@ public final class FoldThroughputScenario implements Scenario {
 
     @Override
     public List<Figure> run(BenchContext context) {
-        EventLog.Filled filled = context.mainLog().filled(context);
-        Runs measured = new Runs();
+        List<Figure> figures = new ArrayList<>();
         try (FoldRuns runs = new FoldRuns(context)) {
-            for (int run = 1; run <= context.runs(); run++) {
-                FoldRuns.ArgusRun a = runs.argus("fold", MainEventLog.PREFIX, MainEventLog.PARTITIONS, Map.of());
-                context.progress("fold: run %d/%d Argus %,.0f events/s (%,d events in %.1f s, first commit %.1f s"
-                        + " after start; second half %,.0f events/s), peak RSS %.0f MiB, state %.0f MiB", run,
-                    context.runs(), a.timed().eventsPerSecond(), a.timed().events(), a.timed().seconds(),
-                    a.timed().startupSeconds(), a.timed().secondHalfEventsPerSecond(), a.peakRssMiB(),
-                    a.stateDirMiB());
-                context.progress("fold: run %d/%d changelog records by store: %s", run, context.runs(),
-                    a.changelogs());
-                measured.add(ARGUS, a.timed().eventsPerSecond()).add(ARGUS_2, a.timed().secondHalfEventsPerSecond())
-                    .add(RSS, a.peakRssMiB()).add(STATE, a.stateDirMiB())
-                    .add(CHANGELOG, a.changelogRecordsPerEvent());
-                if (!context.options().baselines()) {
-                    continue;
-                }
-                GroupProgress.Timed b = runs.baseline(BareCountApp.class, "bare", filled.topic());
-                GroupProgress.Timed f = runs.baseline(JournalFloorApp.class, "floor", filled.topic());
-                context.progress("fold: run %d/%d bare count %,.0f events/s (second half %,.0f); two logged writes"
-                        + " per event %,.0f events/s (second half %,.0f)", run, context.runs(), b.eventsPerSecond(),
-                    b.secondHalfEventsPerSecond(), f.eventsPerSecond(), f.secondHalfEventsPerSecond());
-                measured.add(BARE, b.eventsPerSecond()).add(BARE_2, b.secondHalfEventsPerSecond())
-                    .add(FLOOR, f.eventsPerSecond()).add(FLOOR_2, f.secondHalfEventsPerSecond())
-                    .add(RATIO, a.timed().eventsPerSecond() / b.eventsPerSecond())
-                    .add(RATIO_2, a.timed().secondHalfEventsPerSecond() / b.secondHalfEventsPerSecond());
+            for (Mix mix : context.options().mixes()) {
+                figures.addAll(measure(context, runs, mix));
             }
         }
+        return figures;
+    }
+
+    /** Every run of Argus and the baselines over the mix's log, then the mix's rows. */
+    private List<Figure> measure(BenchContext context, FoldRuns runs, Mix mix) {
+        EventLog.Filled filled = context.mainLog().filled(context, mix);
+        String tag = mix.label();
+        Runs measured = new Runs();
+        for (int run = 1; run <= context.runs(); run++) {
+            FoldRuns.ArgusRun a = runs.argus("fold-" + tag, MainEventLog.prefix(mix), MainEventLog.PARTITIONS,
+                Map.of());
+            context.progress("fold: %s run %d/%d Argus %,.0f events/s (%,d events in %.1f s, first commit %.1f s"
+                    + " after start; second half %,.0f events/s), peak RSS %.0f MiB, state %.0f MiB", tag, run,
+                context.runs(), a.timed().eventsPerSecond(), a.timed().events(), a.timed().seconds(),
+                a.timed().startupSeconds(), a.timed().secondHalfEventsPerSecond(), a.peakRssMiB(), a.stateDirMiB());
+            context.progress("fold: %s run %d/%d changelog records by store: %s (%.2f per event)", tag, run,
+                context.runs(), a.changelogs(), a.changelogRecordsPerEvent());
+            measured.add(ARGUS, a.timed().eventsPerSecond())
+                .add(ARGUS + SECOND_HALF, a.timed().secondHalfEventsPerSecond())
+                .add(RSS, a.peakRssMiB()).add(STATE, a.stateDirMiB())
+                .add(CHANGELOG, a.changelogRecordsPerEvent());
+            if (!context.options().baselines()) {
+                continue;
+            }
+            for (Baseline baseline : BASELINES) {
+                GroupProgress.Timed b = runs.baseline(baseline.app(), baseline.slug() + "-" + tag, filled.topic());
+                context.progress("fold: %s run %d/%d %s %,.0f events/s (second half %,.0f)", tag, run,
+                    context.runs(), baseline.label(), b.eventsPerSecond(), b.secondHalfEventsPerSecond());
+                measured.add(baseline.slug(), b.eventsPerSecond())
+                    .add(baseline.slug() + SECOND_HALF, b.secondHalfEventsPerSecond())
+                    .add(baseline.slug() + SHARE, 100 * a.timed().eventsPerSecond() / b.eventsPerSecond())
+                    .add(baseline.slug() + SECOND_HALF + SHARE,
+                        100 * a.timed().secondHalfEventsPerSecond() / b.secondHalfEventsPerSecond());
+            }
+        }
+        String of = ", " + tag + " mix";
         String timing = "timed by committed offsets, from the first commit to the last";
         String secondHalf = "JIT warmed up: from the commit that passed N/2 to the last";
         List<Figure> figures = new ArrayList<>(List.of(
-            Figure.of(SECTION, "Argus fold (the service, `argus serve`)", "events/s", measured.get(ARGUS), timing),
-            Figure.of(SECTION, "Argus fold, second half of the log", "events/s", measured.get(ARGUS_2),
-                secondHalf),
-            Figure.of(SECTION, "Argus changelog records per event", "records", measured.get(CHANGELOG),
-                "all stores' changelogs (end offsets, transaction markers included) / N")));
+            Figure.of(SECTION, "Argus fold (the service, `argus serve`)" + of, "events/s", measured.get(ARGUS),
+                timing),
+            Figure.of(SECTION, "Argus fold, second half of the log" + of, "events/s",
+                measured.get(ARGUS + SECOND_HALF), secondHalf),
+            Figure.of(SECTION, "Argus changelog records per event" + of, "records", measured.get(CHANGELOG),
+                "every `<application.id>-*-changelog` topic of the service (end offsets, transaction markers"
+                    + " included) / N; target " + CHANGELOG_TARGETS.get(mix) + " or less")));
         if (context.options().baselines()) {
-            figures.addAll(List.of(
-                Figure.of(SECTION, "bare Kafka Streams count", "events/s", measured.get(BARE), timing),
-                Figure.of(SECTION, "bare count, second half of the log", "events/s", measured.get(BARE_2),
-                    secondHalf),
-                Figure.of(SECTION, "Argus / bare", "ratio", measured.get(RATIO), "per run; target 0.70 or more"),
-                Figure.of(SECTION, "Argus / bare, second half", "ratio", measured.get(RATIO_2), "per run"),
-                Figure.of(SECTION, "Streams with only Argus's two logged writes per event", "events/s",
-                    measured.get(FLOOR), "JournalFloorApp: an id lookup, a journal put and an id put, no decoding,"
-                        + " no fold; " + timing),
-                Figure.of(SECTION, "the same, second half of the log", "events/s", measured.get(FLOOR_2),
-                    secondHalf)));
+            for (Baseline baseline : BASELINES) {
+                figures.add(Figure.of(SECTION, baseline.label() + of, "events/s", measured.get(baseline.slug()),
+                    baseline.what() + "; " + timing));
+                figures.add(Figure.of(SECTION, baseline.label() + ", second half of the log" + of, "events/s",
+                    measured.get(baseline.slug() + SECOND_HALF), secondHalf));
+            }
+            for (Baseline baseline : BASELINES) {
+                baseline.target().ifPresent(target -> figures.addAll(List.of(
+                    Figure.of(SECTION, "Argus as a share of " + baseline.label() + of, "%",
+                        measured.get(baseline.slug() + SHARE), "per run; " + target),
+                    Figure.of(SECTION, "Argus as a share of " + baseline.label() + ", second half" + of, "%",
+                        measured.get(baseline.slug() + SECOND_HALF + SHARE), "per run"))));
+            }
         }
         figures.add(Figure.of(MEMORY, "service peak RSS (VmHWM) after folding " + String.format("%,d",
-            context.events()) + " events", "MiB", measured.get(RSS), "-Xmx2g"));
-        figures.add(Figure.of(MEMORY, "state directory size", "MiB", measured.get(STATE),
+            context.events()) + " events" + of, "MiB", measured.get(RSS), "-Xmx2g"));
+        figures.add(Figure.of(MEMORY, "state directory size" + of, "MiB", measured.get(STATE),
             "RocksDB files of the stores, after the service stopped"));
         return figures;
     }

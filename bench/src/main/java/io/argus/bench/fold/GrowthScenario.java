@@ -32,7 +32,7 @@ public final class GrowthScenario implements Scenario {
         int events = Math.min(EVENTS, context.events());
         List<String> prefixes = new ArrayList<>();
         for (int jobs : SIZES) {
-            EventMix mix = EventMix.generate(events, jobs, SEED);
+            EventMix mix = EventMix.realistic(events, jobs, SEED);
             context.progress("growth: %s", mix.describe());
             EventLog.Filled filled = EventLog.fill(context.stack().kafka(), context.stack().registryUrl(),
                 prefix(jobs), MainEventLog.PARTITIONS, mix.events());

@@ -1,33 +1,39 @@
 package io.argus.bench.fold;
 
 import io.argus.bench.BenchContext;
-import io.argus.schemas.ArgusTopics;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
- * The bench's main event log: N events of the realistic mix in batches of 120 jobs, on a 3-partition topic, filled
- * once per bench run by whichever scenario needs it first (the fold, the rebuild).
+ * The bench's main event logs: N events of each {@link Mix} on a 3-partition topic of its own, each filled once per
+ * bench run by whichever scenario needs it first (the fold, the rebuild).
  */
 public final class MainEventLog {
 
     static final long SEED = 20261123L;
     static final int PARTITIONS = 3;
-    static final String PREFIX = "bench-main.";
 
-    private EventLog.Filled filled;
+    private final Map<Mix, EventLog.Filled> filled = new EnumMap<>(Mix.class);
 
-    /** The topic, filled on first use. */
-    public synchronized EventLog.Filled filled(BenchContext context) {
-        if (filled == null) {
-            EventMix mix = EventMix.generate(context.events(), EventMix.DEFAULT_JOBS_PER_BATCH, SEED);
-            context.progress("main log: %s", mix.describe());
-            filled = EventLog.fill(context.stack().kafka(), context.stack().registryUrl(), PREFIX, PARTITIONS,
-                mix.events());
-            context.progress("main log: filled %s", filled);
-        }
-        return filled;
+    /** The realistic mix's topic, filled on first use. */
+    public EventLog.Filled filled(BenchContext context) {
+        return filled(context, Mix.REALISTIC);
     }
 
-    static String topic() {
-        return PREFIX + ArgusTopics.EVENTS;
+    /** The mix's topic, filled on first use. */
+    public synchronized EventLog.Filled filled(BenchContext context, Mix mix) {
+        if (!filled.containsKey(mix)) {
+            EventMix events = mix.generate(context.events(), SEED);
+            context.progress("%s log: %s", mix.label(), events.describe());
+            filled.put(mix, EventLog.fill(context.stack().kafka(), context.stack().registryUrl(), prefix(mix),
+                PARTITIONS, events.events()));
+            context.progress("%s log: filled %s", mix.label(), filled.get(mix));
+        }
+        return filled.get(mix);
+    }
+
+    /** The topics prefix of the mix's log, for the services that fold it. */
+    static String prefix(Mix mix) {
+        return "bench-" + mix.label() + ".";
     }
 }

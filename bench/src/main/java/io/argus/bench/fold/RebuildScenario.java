@@ -39,7 +39,7 @@ public final class RebuildScenario implements Scenario {
                 .env("ARGUS_KAFKA_BOOTSTRAP", context.stack().bootstrapServers())
                 .env("ARGUS_REGISTRY_URL", context.stack().registryUrl())
                 .env("ARGUS_STATE_DIR", context.workDir().resolve("state").resolve(applicationId).toString())
-                .env("ARGUS_TOPICS_PREFIX", MainEventLog.PREFIX)
+                .env("ARGUS_TOPICS_PREFIX", MainEventLog.prefix(Mix.REALISTIC))
                 .env("ARGUS_KAFKA_REPLICATION_FACTOR", "1")
                 .env(context.options().serviceSettings())
                 .start(context.workDir().resolve("logs"))) {

@@ -2,17 +2,18 @@ package io.argus.bench.http;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * POSTs events as fast as the service takes them, closed loop: each of C senders posts a body, waits for the
- * answer (200 only once Kafka acknowledged every event), then posts the next. Throughput is what C senders get;
- * latency is each request's own, from sending to the answer. Bodies are built before the clock starts.
+ * POSTs events as fast as the service takes them, closed loop: each sender posts a body, waits for the answer (200
+ * only once Kafka acknowledged every event), then posts the next, until its bodies or the time run out. Throughput
+ * is what the senders get; latency is each request's own, from sending to the answer, its body already built.
  */
 final class ClosedLoopPost {
 
@@ -22,32 +23,29 @@ final class ClosedLoopPost {
     private final URI url;
     private final String path;
     private final ThreadLocal<KeepAliveHttp> connections;
-    private final int eventsPerRequest;
-    private final IngestEvents[] streams;
+    private final List<? extends Iterator<PostBody>> senders;
 
-    ClosedLoopPost(URI url, int senders, int eventsPerRequest, String runTag) {
+    /** @param senders one sender per element, each posting its bodies in their order */
+    ClosedLoopPost(URI url, List<? extends Iterator<PostBody>> senders) {
         this.url = url;
         this.path = url.getRawPath();
         this.connections = ThreadLocal.withInitial(() -> new KeepAliveHttp(url));
-        this.eventsPerRequest = eventsPerRequest;
-        this.streams = new IngestEvents[senders];
-        for (int i = 0; i < senders; i++) {
-            streams[i] = new IngestEvents(runTag, i);
-        }
+        this.senders = senders;
     }
 
-    /** Posts for {@code duration}; the streams go on where the previous call (the warm-up) stopped. */
+    /** Posts for at most {@code duration}; the senders go on where the previous call (the warm-up) stopped. */
     LoadResult run(Duration duration) throws InterruptedException {
         Latencies latencies = new Latencies();
         AtomicLong sent = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(streams.length, Daemons.named("post-sender"));
+        ExecutorService pool = Executors.newFixedThreadPool(senders.size(), Daemons.named("post-sender"));
+        long startedMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
-        for (IngestEvents stream : streams) {
+        for (Iterator<PostBody> bodies : senders) {
             pool.execute(() -> {
-                while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
+                while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted() && bodies.hasNext()) {
                     sent.incrementAndGet();
-                    send(stream.body(eventsPerRequest), latencies);
+                    send(bodies.next(), latencies);
                 }
             });
         }
@@ -58,18 +56,16 @@ final class ClosedLoopPost {
         }
         long elapsed = System.nanoTime() - start;
         latencies.unfinished(sent.get() - latencies.recorded());
-        return latencies.result(sent.get(), elapsed);
+        return latencies.result(sent.get(), startedMillis, elapsed);
     }
 
-    private void send(String body, Latencies latencies) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String type = eventsPerRequest == 1 ? "application/json" : "application/x-ndjson";
+    private void send(PostBody body, Latencies latencies) {
         long started = System.nanoTime();
         try {
-            KeepAliveHttp.Answer answer = connections.get().post(path, type, bytes, true);
+            KeepAliveHttp.Answer answer = connections.get().post(path, body.contentType(), body.bytes(), true);
             long latency = System.nanoTime() - started;
             if (answer.status() == 200) {
-                latencies.ok(latency, eventsPerRequest);
+                latencies.ok(latency, body.events());
             } else {
                 latencies.error(latency, "HTTP " + answer.status() + " from " + url + ": "
                     + answer.body().substring(0, Math.min(answer.body().length(), ERROR_BODY_CHARS)));

@@ -41,13 +41,16 @@ final class Latencies {
         return count;
     }
 
-    /** The result over {@code elapsedNanos} of timed load; {@code sent} counts unfinished requests too. */
-    synchronized LoadResult result(long sent, long elapsedNanos) {
+    /**
+     * The result over {@code elapsedNanos} of timed load that began at {@code startedEpochMillis} (wall clock);
+     * {@code sent} counts unfinished requests too.
+     */
+    synchronized LoadResult result(long sent, long startedEpochMillis, long elapsedNanos) {
         double seconds = elapsedNanos / 1e9;
         Percentiles percentiles = count == 0 ? new Percentiles(Double.NaN, Double.NaN, Double.NaN)
             : Percentiles.of(Arrays.copyOf(nanos, count));
         return new LoadResult(sent, errors, events, percentiles.p50Millis(), percentiles.p99Millis(),
-            percentiles.maxMillis(), count / seconds, events / seconds, firstError);
+            percentiles.maxMillis(), count / seconds, events / seconds, startedEpochMillis, firstError);
     }
 
     private void add(long latencyNanos) {

@@ -5,7 +5,10 @@ import io.argus.bench.ChildJvm;
 import java.time.Duration;
 import java.util.List;
 
-/** Runs {@link LoadGenerator} once in a fresh child JVM and reads back its result line. */
+/**
+ * Runs {@link LoadGenerator} once in a fresh child JVM and reads back its result line: to its end, or started and
+ * left to run while the caller watches the service.
+ */
 final class LoadGeneratorRun {
 
     /**
@@ -39,15 +42,43 @@ final class LoadGeneratorRun {
             LoadGenerator.RUN_TAG, name));
     }
 
-    private static LoadResult run(BenchContext context, String name, Duration load, List<String> args) {
-        try (ChildJvm child = ChildJvm.of("load-" + name, LoadGenerator.class.getName()).heap("512m")
-            .args(args.toArray(String[]::new)).start(context.workDir().resolve("logs"))) {
-            int exit = child.awaitExit(load.plus(SLACK));
-            if (exit != 0) {
-                throw new IllegalStateException(child + " exited with " + exit + ". " + child.tail());
-            }
-            return LoadResult.fromOutput(child.output()).orElseThrow(() -> new IllegalStateException(child
-                + " printed no result line. " + child.tail()));
+    /**
+     * Starts posting the realistic mix of {@code events} events (generated from {@code seed}) once, and returns at
+     * once: the caller watches the service meanwhile and then takes the {@link #result}.
+     */
+    static ChildJvm startPostMix(BenchContext context, String name, String url, int events, long seed, int senders,
+                                 int eventsPerRequest, Duration timeout) {
+        // The mix and its bodies are held whole: 2 GB leaves room for an --events far above the default.
+        return start(context, name, "2g", List.of(LoadGenerator.POST_MIX, url,
+            LoadGenerator.EVENTS, Integer.toString(events),
+            LoadGenerator.SEED, Long.toString(seed),
+            LoadGenerator.SENDERS, Integer.toString(senders),
+            LoadGenerator.EVENTS_PER_REQUEST, Integer.toString(eventsPerRequest),
+            LoadGenerator.WARMUP_SECONDS, "0",
+            LoadGenerator.SECONDS, Long.toString(timeout.toSeconds())));
+    }
+
+    /**
+     * Waits for the generator to exit (its load's duration and some slack at most) and reads its result; fails on a
+     * non-zero exit or without a result line.
+     */
+    static LoadResult result(ChildJvm child, Duration load) {
+        int exit = child.awaitExit(load.plus(SLACK));
+        if (exit != 0) {
+            throw new IllegalStateException(child + " exited with " + exit + ". " + child.tail());
         }
+        return LoadResult.fromOutput(child.output()).orElseThrow(() -> new IllegalStateException(child
+            + " printed no result line. " + child.tail()));
+    }
+
+    private static LoadResult run(BenchContext context, String name, Duration load, List<String> args) {
+        try (ChildJvm child = start(context, name, "512m", args)) {
+            return result(child, load);
+        }
+    }
+
+    private static ChildJvm start(BenchContext context, String name, String heap, List<String> args) {
+        return ChildJvm.of("load-" + name, LoadGenerator.class.getName()).heap(heap)
+            .args(args.toArray(String[]::new)).start(context.workDir().resolve("logs"));
     }
 }

@@ -36,6 +36,7 @@ final class OpenLoopGet {
         Latencies latencies = new Latencies();
         long intervalNanos = 1_000_000_000L / rate;
         long total = duration.toNanos() / intervalNanos;
+        long startedMillis = System.currentTimeMillis() + 10;
         long start = System.nanoTime() + 10_000_000L; // every sender is waiting before the first is due
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
@@ -59,7 +60,7 @@ final class OpenLoopGet {
         }
         long elapsed = System.nanoTime() - start;
         latencies.unfinished(total - latencies.recorded());
-        return latencies.result(total, elapsed);
+        return latencies.result(total, startedMillis, elapsed);
     }
 
     private void send(KeepAliveHttp connection, long due, Latencies latencies) {

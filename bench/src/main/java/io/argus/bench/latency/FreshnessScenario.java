@@ -43,7 +43,7 @@ public final class FreshnessScenario implements Scenario {
     @Override
     public List<Figure> run(BenchContext context) throws Exception {
         context.progress("freshness: starting the service (%s, %d partitions)", APPLICATION_ID, PARTITIONS);
-        List<ArgusEvent> mix = EventMix.generate(LOAD_MIX_EVENTS, EventMix.DEFAULT_JOBS_PER_BATCH, 3).events();
+        List<ArgusEvent> mix = EventMix.realistic(LOAD_MIX_EVENTS, EventMix.DEFAULT_JOBS_PER_BATCH, 3).events();
         try (ArgusServiceProcess service = ArgusServiceProcess.start(context, APPLICATION_ID, TOPICS_PREFIX,
             PARTITIONS, Map.of())) {
             service.awaitReady(READY_TIMEOUT);
