@@ -11,13 +11,18 @@ import org.apache.avro.specific.SpecificRecordBase;
 /**
  * An event as the query service's {@code POST /api/events} takes it: flat, the envelope and the payload's fields at
  * the top level, {@code type} the wire name, {@code ts} ISO-8601. JSON has no NaN or infinity, so such metric
- * values are left out.
+ * values are left out. Public so that tools (the bench's load generator) post exactly what the SDK posts.
  */
-final class FlatJson {
+public final class FlatJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private FlatJson() {
+    }
+
+    /** One event as a single line of JSON. */
+    public static String line(ArgusEvent event) {
+        return of(event).toString();
     }
 
     static ObjectNode of(ArgusEvent event) {

@@ -1,6 +1,6 @@
 package io.argus.bench.http;
 
-import io.argus.producer.SdkFlatJson;
+import io.argus.producer.FlatJson;
 import io.argus.schemas.avro.ArgusEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ final class MixRequests {
                 sender = bodies.get(senderOfBatch.size() % senders);
                 senderOfBatch.put(event.getBatchId(), sender);
             }
-            sender.add(SdkFlatJson.of(event));
+            sender.add(FlatJson.line(event));
         }
         return bodies.stream().map(Bodies::iterator).toList();
     }
