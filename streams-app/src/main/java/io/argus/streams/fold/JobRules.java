@@ -242,7 +242,9 @@ final class JobRules {
     }
 
     private void create(String jobId, int attempt, JobStatus status) {
-        job = JobState.newBuilder().setJobId(jobId).setAttempt(attempt).setStatus(status).build();
+        // The constructor, not the builder: the builder copies every default value, once per new job.
+        job = new JobState(jobId, status, attempt, Map.of(), null, null, null, Map.of(), Map.of(), null, null,
+            List.of(), List.of(), List.of(), List.of());
         count(status, +1);
     }
 
@@ -311,8 +313,9 @@ final class JobRules {
     private void mark(int attempt, Consumer<AttemptMarks> change) {
         List<AttemptMarks> marks = new ArrayList<>(job.getAttemptMarks());
         Optional<AttemptMarks> existing = marks.stream().filter(m -> m.getAttempt() == attempt).findFirst();
-        AttemptMarks changed = existing.map(found -> AttemptMarks.newBuilder(found).build())
-            .orElseGet(() -> AttemptMarks.newBuilder().setAttempt(attempt).build());
+        AttemptMarks changed = existing.map(found -> new AttemptMarks(found.getAttempt(), found.getStartEventId(),
+                found.getDoneEventId(), found.getMaxStep()))
+            .orElseGet(() -> new AttemptMarks(attempt, null, null, null));
         change.accept(changed);
         existing.ifPresentOrElse(found -> marks.set(marks.indexOf(found), changed), () -> marks.add(changed));
         marks.sort(Comparator.comparingInt(AttemptMarks::getAttempt));

@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.NoSuchElementException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -41,8 +40,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * <p>Interactive queries read from other threads, through {@link #get} and the range scans: the held records win
  * over the store's, so a query sees every change as soon as the fold made it. Held records are never changed in
  * place (the fold makes new ones), and a record leaves the map only after its bytes are in the store, so a reader
- * that misses it here finds it there. Range scans take their snapshot of the held records before they open the
- * store's iterator, for the same reason.
+ * that misses it here finds it there. Held records are found by hash; only the keys changed since the last flush are
+ * also kept in key order, for range scans (a clean held record equals the stored one, so scans need only those).
+ * A scan takes its snapshot of them before it opens the store's iterator, for the same reason as above.
  *
  * <p>Held records count against a {@link MemoryBudget} shared by every such store of the process, by their encoded
  * size. Over the budget, the least recently used records are written through (when changed) and let go.
@@ -60,11 +60,11 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
     private final StateSerde<V> serde;
     private final MemoryBudget budget;
     /** Read by any thread: the records held, by key, with whether they changed since the last flush. */
-    private final ConcurrentSkipListMap<String, Held<V>> held = new ConcurrentSkipListMap<>(STORE_ORDER);
+    private final ConcurrentHashMap<String, Held<V>> held = new ConcurrentHashMap<>();
+    /** Read by any thread: the keys whose record changed since the last flush, in the store's order. */
+    private final ConcurrentSkipListSet<String> dirty = new ConcurrentSkipListSet<>(STORE_ORDER);
     /** Stream thread only: the held keys, least recently used first. */
     private final LinkedHashMap<String, Boolean> recency = new LinkedHashMap<>(1_024, 0.75f, true);
-    /** Stream thread only: the keys whose record changed since the last flush. */
-    private final Set<String> dirty = new LinkedHashSet<>();
     private long heldBytes;
 
     /** A held record: immutable, so readers on other threads see a whole one. */
@@ -115,7 +115,9 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
     public void put(String key, V value) {
         Held<V> before = held.get(key);
         hold(key, new Held<>(value, before == null ? UNKNOWN_SIZE : before.size(), true));
-        dirty.add(key);
+        if (before == null || !before.dirty()) {
+            dirty.add(key);
+        }
         shrinkToBudget();
     }
 
@@ -155,12 +157,15 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
     /** Before Streams commits the task: every changed record, encoded and written once. */
     @Override
     public void flushCache() {
-        for (String key : dirty) {
+        // Each key leaves the dirty set only once its bytes are in the store, so a scan never misses the change.
+        for (Iterator<String> keys = dirty.iterator(); keys.hasNext(); ) {
+            String key = keys.next();
             Held<V> changed = held.get(key);
-            held.put(key, new Held<>(changed.value(), write(key, changed.value()), false));
-            account(changed.size(), held.get(key).size());
+            Held<V> clean = new Held<>(changed.value(), write(key, changed.value()), false);
+            held.put(key, clean);
+            keys.remove();
+            account(changed.size(), clean.size());
         }
-        dirty.clear();
         shrinkToBudget();
     }
 
@@ -228,15 +233,15 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
 
     @Override
     public KeyValueIterator<String, V> range(String from, String to) {
-        NavigableMap<String, Held<V>> view = from == null && to == null ? held
-            : from == null ? held.headMap(to, true) : to == null ? held.tailMap(from, true)
-            : held.subMap(from, true, to, true);
-        return merged(copy(view.entrySet(), key -> true), () -> bytes.range(from, to));
+        NavigableSet<String> view = from == null && to == null ? dirty
+            : from == null ? dirty.headSet(to, true) : to == null ? dirty.tailSet(from, true)
+            : dirty.subSet(from, true, to, true);
+        return merged(changed(view, key -> true), () -> bytes.range(from, to));
     }
 
     @Override
     public KeyValueIterator<String, V> all() {
-        return merged(copy(held.entrySet(), key -> true), bytes::all);
+        return merged(changed(dirty, key -> true), bytes::all);
     }
 
     @Override
@@ -245,18 +250,24 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
             throw new IllegalArgumentException("keys of " + name() + " are strings, got a prefix of "
                 + (prefix == null ? "null" : prefix.getClass().getName()));
         }
-        return merged(copy(held.tailMap(start, true).entrySet(), key -> key.startsWith(start)),
+        return merged(changed(dirty.tailSet(start, true), key -> key.startsWith(start)),
             () -> bytes.prefixScan(prefix, prefixKeySerializer));
     }
 
-    /** The held records of a key-ordered view, up to the first key outside it, copied now. */
-    private static <V extends SpecificRecordBase> List<KeyValue<String, V>> copy(Set<Map.Entry<String, Held<V>>> view, Predicate<String> inside) {
+    /**
+     * The changed records of a key-ordered view of {@link #dirty}, up to the first key outside it, copied now. A
+     * key flushed and let go meanwhile has no record here any more, and its bytes are in the store.
+     */
+    private List<KeyValue<String, V>> changed(NavigableSet<String> view, Predicate<String> inside) {
         List<KeyValue<String, V>> snapshot = new ArrayList<>();
-        for (Map.Entry<String, Held<V>> entry : view) {
-            if (!inside.test(entry.getKey())) {
+        for (String key : view) {
+            if (!inside.test(key)) {
                 break;
             }
-            snapshot.add(KeyValue.pair(entry.getKey(), entry.getValue().value()));
+            Held<V> record = held.get(key);
+            if (record != null) {
+                snapshot.add(KeyValue.pair(key, record.value()));
+            }
         }
         return snapshot;
     }
@@ -317,19 +328,25 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
         budget.take(after - before);
     }
 
+    /**
+     * Code point order from UTF-16 units: the two differ only where a surrogate (a code point above U+FFFF) meets a
+     * unit from U+E000 to U+FFFF, which code point order puts first.
+     */
     private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
+        int common = Math.min(a.length(), b.length());
+        for (int i = 0; i < common; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return x >= Character.MIN_SURROGATE && y >= Character.MIN_SURROGATE
+                    ? Integer.compare(surrogatesLast(x), surrogatesLast(y)) : x - y;
             }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
         }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return a.length() - b.length();
+    }
+
+    private static int surrogatesLast(char unit) {
+        return unit > Character.MAX_SURROGATE ? unit - 0x800 : unit + 0x2000;
     }
 
     /** Two key-ordered iterators as one; on equal keys the held record wins. */
