@@ -50,7 +50,7 @@ final class FoldRuns implements AutoCloseable {
     }
 
     /**
-     * A baseline Streams app ({@link BareCountApp}, {@link DecodeCountApp}, {@link JournalFloorApp}) over the topic,
+     * A baseline Streams app ({@link BareCountApp}, {@link DecodeCountApp}) over the topic,
      * given the registry as the service is given it.
      */
     GroupProgress.Timed baseline(Class<?> app, String name, String topic) {

@@ -12,9 +12,8 @@ import java.util.Optional;
 /**
  * Items 1 and 8, for each event mix ({@code --mix}): the Argus fold (exactly-once) over the mix's N-event topic, and
  * beside it, in the same run, alternating, baseline Streams apps over the same topic: a bare count, the same count
- * after decoding each event with Argus's deserializer, and the two logged writes Argus makes durable for every event
- * ({@link JournalFloorApp}); the records Argus wrote to its changelogs per event; and the service's peak memory and
- * state size once it has folded the whole topic.
+ * after decoding each event with Argus's deserializer (the ceiling for any fold of Avro events); the records Argus
+ * wrote to its changelogs per event; and the service's peak memory and state size once it has folded the whole topic.
  */
 public final class FoldThroughputScenario implements Scenario {
 
@@ -35,9 +34,7 @@ public final class FoldThroughputScenario implements Scenario {
             "BareCountApp: a count per key, the value never read", Optional.of("target 50% or more, aim for 70%")),
         new Baseline(DecodeCountApp.class, "decode", "decode + count",
             "DecodeCountApp: Argus's Avro deserializer and registry client on every event, then the same count",
-            Optional.of("target 80% or more")),
-        new Baseline(JournalFloorApp.class, "floor", "Streams with only Argus's two logged writes per event",
-            "JournalFloorApp: an id lookup, a journal put and an id put, no decoding, no fold", Optional.empty()));
+            Optional.of("target 80% or more")));
 
     /** Series names, one value per run; a baseline's series are named after its slug. */
     private static final String ARGUS = "argus";

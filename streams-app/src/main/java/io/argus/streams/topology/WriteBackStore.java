@@ -149,8 +149,8 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
     @Override
     public V delete(String key) {
         V existing = load(key);
-        release(key);
         bytes.delete(key);
+        release(key);
         return existing;
     }
 
