@@ -55,7 +55,7 @@ class QueryServiceIntegrationTest {
             ArgusConfig.TOPICS_PREFIX, prefix,
             ArgusConfig.HTTP_PORT, "0",
             ArgusConfig.INGEST_MAX_EVENTS, "50",
-            ArgusConfig.INGEST_MAX_BYTES, "65536"));
+            ArgusConfig.INGEST_MAX_BYTES, "200000"));
         service = QueryService.start(config, clock);
         api = new ApiClient(service.port(), Optional.empty());
         await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/readyz").status() == 200);
@@ -226,12 +226,15 @@ class QueryServiceIntegrationTest {
             event("job_start", batch, 1, Map.of("attempt", 1)),
             event("job_done", batch, 1, Map.of("job_id", "j", "attempt", 0)),
             event("teleport", batch, 1, Map.of()),
-            event("job_start", batch, 1, Map.of("job_id", "j", "attempt", "one", "colour", "red"))) + "]");
+            event("job_start", batch, 1, Map.of("job_id", "j", "attempt", "one", "colour", "red")),
+            event("job_start", batch, 1, Map.of("job_id", "j".repeat(600), "attempt", 1)),
+            event("job_done", batch, 1, Map.of("job_id", "j", "attempt", 1, "result", "r".repeat(70_000)))) + "]");
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.json().path("errors")).extracting(e -> e.path("index").asInt() + ":" + e.path("field")
-            .asText()).containsExactlyInAnyOrder("1:job_id", "2:attempt", "3:type", "4:colour", "4:attempt");
+            .asText()).containsExactlyInAnyOrder("1:job_id", "2:attempt", "3:type", "4:colour", "4:attempt",
+                "5:job_id", "6:result");
         assertError(api.post("/api/events", "{\"type\": "), 400, "bad_request");
-        assertError(api.post("/api/events", "x".repeat(70_000)), 413, "payload_too_large");
+        assertError(api.post("/api/events", "x".repeat(210_000)), 413, "payload_too_large");
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 51; i++) {
             many.append(event("heartbeat", batch, i, Map.of())).append('\n');
