@@ -24,6 +24,7 @@ public final class StreamsCommand {
     static final String REBUILD_COMMIT_INTERVAL_MS = "1000";
     static final List<String> STORES = List.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE,
         ArgusTopology.JOURNAL_STORE, ArgusTopology.EVENT_IDS_STORE);
+    private static final Duration DIGEST_TIMEOUT = Duration.ofMinutes(5);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamsCommand()).execute(args));
@@ -102,20 +103,20 @@ public final class StreamsCommand {
 
         @Override
         public Integer call() {
-            return compare(config.load(), applicationId, other, System.out) ? 0 : 1;
+            return compare(config.load(), applicationId, other, System.out, System.err) ? 0 : 1;
         }
     }
 
-    /** Prints one line per store and says whether all are identical. */
-    static boolean compare(ArgusConfig config, String first, String second, PrintStream out) {
+    /** Prints one line per store and says whether all are identical; reading progress goes to {@code progress}. */
+    static boolean compare(ArgusConfig config, String first, String second, PrintStream out, PrintStream progress) {
         boolean identical = true;
         for (String store : STORES) {
-            StoreDigest.Digest a = StoreDigest.of(config.streamsProperties(), first, store, Duration.ofMinutes(5));
-            StoreDigest.Digest b = StoreDigest.of(config.streamsProperties(), second, store, Duration.ofMinutes(5));
-            boolean same = a.sha256().equals(b.sha256()) && a.keys() == b.keys();
+            StoreDigest.Digest a = StoreDigest.of(config.streamsProperties(), first, store, DIGEST_TIMEOUT, progress);
+            StoreDigest.Digest b = StoreDigest.of(config.streamsProperties(), second, store, DIGEST_TIMEOUT, progress);
+            boolean same = a.hex().equals(b.hex()) && a.keys() == b.keys();
             identical &= same;
             out.printf("%-10s %s  %s (%d keys)  %s (%d keys)%n", store, same ? "same    " : "DIFFERENT",
-                a.sha256().substring(0, 16), a.keys(), b.sha256().substring(0, 16), b.keys());
+                a.hex().substring(0, 16), a.keys(), b.hex().substring(0, 16), b.keys());
         }
         out.println(identical ? "stores are identical" : "stores differ");
         return identical;
