@@ -15,7 +15,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The streams-app command line: {@code run}, {@code rebuild} and {@code verify}. */
+/**
+ * The streams-app command line: {@code run}, {@code rebuild} and {@code verify}. {@code argus.jar} runs the same
+ * {@code rebuild} and {@code verify}, with a {@link CommandTarget.Finder} that also finds the local Argus's data.
+ */
 @Command(name = "argus-streams", mixinStandardHelpOptions = true,
     description = "Folds the Argus event log into batch and job state stores.",
     subcommands = {StreamsCommand.Run.class, StreamsCommand.RebuildCommand.class, StreamsCommand.Verify.class})
@@ -27,7 +30,8 @@ public final class StreamsCommand {
     private static final Duration DIGEST_TIMEOUT = Duration.ofMinutes(5);
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StreamsCommand()).execute(args));
+        System.exit(new CommandLine(new StreamsCommand()).setExecutionExceptionHandler(new CommandErrors())
+            .execute(args));
     }
 
     /** Options every command shares. */
@@ -35,8 +39,8 @@ public final class StreamsCommand {
         @Option(names = "--config", description = "Properties file (else ARGUS_CONFIG_FILE); environment wins over it.")
         Path file;
 
-        ArgusConfig load() {
-            return ArgusConfig.load(Optional.ofNullable(file), System.getenv());
+        Optional<Path> file() {
+            return Optional.ofNullable(file);
         }
     }
 
@@ -48,7 +52,7 @@ public final class StreamsCommand {
         @Override
         public Integer call() throws InterruptedException {
             CountDownLatch stopped = new CountDownLatch(1);
-            ArgusStreams app = ArgusStreams.start(config.load());
+            ArgusStreams app = ArgusStreams.start(ArgusConfig.load(config.file(), System.getenv()));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.close();
                 stopped.countDown();
@@ -59,8 +63,9 @@ public final class StreamsCommand {
     }
 
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
-        description = "Fold the whole log under a new application id, show progress, stop when caught up.")
-    static final class RebuildCommand implements Callable<Integer> {
+        description = {"Fold the whole log under a new application id, show progress, stop when caught up.",
+            "Exit 0 when caught up, 2 when it could not run."})
+    public static final class RebuildCommand implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOption config = new ConfigOption();
 
@@ -70,9 +75,22 @@ public final class StreamsCommand {
         @Option(names = "--timeout", defaultValue = "PT1H", description = "Give up after this long (ISO-8601).")
         Duration timeout;
 
+        private final CommandTarget.Finder targets;
+
+        public RebuildCommand() {
+            this(CommandTarget::configured);
+        }
+
+        public RebuildCommand(CommandTarget.Finder targets) {
+            this.targets = targets;
+        }
+
         @Override
         public Integer call() throws Exception {
-            new Rebuild(rebuildConfig(config.load(), applicationId), System.out, Duration.ofSeconds(2)).run(timeout);
+            try (CommandTarget target = targets.open(config.file(), CommandTarget.Needs.KAFKA_AND_REGISTRY)) {
+                new Rebuild(rebuildConfig(target.config(), applicationId), System.out, Duration.ofSeconds(2))
+                    .run(timeout);
+            }
             return 0;
         }
     }
@@ -90,8 +108,11 @@ public final class StreamsCommand {
         return loaded.with(overrides);
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Compare the stores of two application ids; exit 1 when they differ.")
-    static final class Verify implements Callable<Integer> {
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Compare the stores of two application ids through digests of their changelogs.",
+            "The verdict goes to standard output, progress to standard error.",
+            "Exit 0 when identical, 1 when they differ, 2 when they could not be compared."})
+    public static final class Verify implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOption config = new ConfigOption();
 
@@ -101,9 +122,21 @@ public final class StreamsCommand {
         @Option(names = "--against", required = true, description = "The application id to compare with.")
         String other;
 
+        private final CommandTarget.Finder targets;
+
+        public Verify() {
+            this(CommandTarget::configured);
+        }
+
+        public Verify(CommandTarget.Finder targets) {
+            this.targets = targets;
+        }
+
         @Override
         public Integer call() {
-            return compare(config.load(), applicationId, other, System.out, System.err) ? 0 : 1;
+            try (CommandTarget target = targets.open(config.file(), CommandTarget.Needs.KAFKA)) {
+                return compare(target.config(), applicationId, other, System.out, System.err) ? 0 : 1;
+            }
         }
     }
 
