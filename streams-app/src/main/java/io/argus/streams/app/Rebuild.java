@@ -3,6 +3,7 @@ package io.argus.streams.app;
 import io.argus.schemas.ArgusTopics;
 import io.argus.streams.fold.Effect;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +45,8 @@ final class Rebuild {
             requireUnused(admin, applicationId);
             long total = target.values().stream().mapToLong(Long::longValue).sum();
             out.printf(Locale.ROOT, "rebuilding %s from %s: %d records in %d partitions, state in %s%n",
-                applicationId, events, total, target.size(), config.get(StreamsConfig.STATE_DIR_CONFIG));
+                applicationId, events, total, target.size(),
+                Path.of(config.get(StreamsConfig.STATE_DIR_CONFIG)).resolve(applicationId));
             long done = total - remainingLag(target, LogOffsets.committed(admin, applicationId));
             if (done > 0) {
                 out.printf(Locale.ROOT, "continuing from the offsets %s committed: %d records folded before%n",

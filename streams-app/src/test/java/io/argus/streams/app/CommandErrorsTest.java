@@ -33,7 +33,8 @@ class CommandErrorsTest {
         });
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).startsWith("failing: Timed out waiting for a node assignment.").doesNotContain("\tat ");
+        assertThat(err.toString()).startsWith("failing: Timed out waiting for a node assignment.")
+            .doesNotContain("\tat ");
     }
 
     @Test
