@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -92,16 +93,23 @@ final class Rebuild {
             .sum();
     }
 
-    /** The end of the log now: what the rebuild folds. A missing log is a wrong cluster or topic prefix. */
+    /**
+     * The end of the log now: what the rebuild folds. The first call to Kafka, so it says which Kafka did not answer;
+     * a missing log is a wrong cluster or topic prefix.
+     */
     private Map<TopicPartition, Long> logEnd(Admin admin, String topic)
         throws InterruptedException, ExecutionException {
+        String bootstrap = config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         try {
             return LogOffsets.end(admin, topic);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalArgumentException("no topic " + topic + " on "
-                    + config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + ": nothing to rebuild from (is "
-                    + ArgusConfig.TOPICS_PREFIX + " right?)");
+                throw new IllegalArgumentException("no topic " + topic + " on " + bootstrap
+                    + ": nothing to rebuild from (is " + ArgusConfig.TOPICS_PREFIX + " right?)");
+            }
+            if (e.getCause() instanceof TimeoutException) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " did not answer: "
+                    + e.getCause().getMessage());
             }
             throw e;
         }

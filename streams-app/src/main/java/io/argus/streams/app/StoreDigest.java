@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -22,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class StoreDigest {
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
 
     /** The digest of one store: 64 hex digits and how many keys it covers. */
     public record Digest(String store, String hex, long keys) {
@@ -41,7 +43,7 @@ public final class StoreDigest {
         ChangelogDigest digest = new ChangelogDigest();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(clientConfig),
             new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+            List<PartitionInfo> partitions = partitionsOf(consumer, topic, clientConfig);
             if (partitions == null || partitions.isEmpty()) {
                 throw new IllegalArgumentException("no changelog topic " + topic + ": is the application id right?");
             }
@@ -70,6 +72,17 @@ public final class StoreDigest {
             }
         }
         return new Digest(store, digest.hex(), digest.keys());
+    }
+
+    /** The first call to Kafka, so it says which Kafka did not answer. */
+    private static List<PartitionInfo> partitionsOf(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                                                    Properties clientConfig) {
+        try {
+            return consumer.partitionsFor(topic, METADATA_TIMEOUT);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + clientConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                + " did not answer within " + METADATA_TIMEOUT.toSeconds() + " s", e);
+        }
     }
 
     /** The consumer settings of the client configuration, reading committed records, never creating a topic. */
