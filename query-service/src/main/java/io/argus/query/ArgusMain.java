@@ -46,7 +46,7 @@ public final class ArgusMain implements Callable<Integer> {
         System.exit(commandLine(System.getenv()).execute(args));
     }
 
-    static CommandLine commandLine(Map<String, String> environment) {
+    private static CommandLine commandLine(Map<String, String> environment) {
         CommandTarget.Finder targets = (configFile, needs) ->
             configFile.isEmpty() && LocalArgus.isDefaultFor(environment)
                 ? LocalDataTarget.open(environment, needs, System.err)

@@ -2,7 +2,6 @@ package io.argus.streams.app;
 
 import io.argus.schemas.config.ConfigSources;
 import io.argus.schemas.config.Settings;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
