@@ -2,12 +2,17 @@ package io.argus.query;
 
 import io.argus.query.local.DemoLauncher;
 import io.argus.query.local.LocalArgus;
+import io.argus.query.local.LocalDataTarget;
 import io.argus.streams.app.ArgusConfig;
+import io.argus.streams.app.CommandErrors;
+import io.argus.streams.app.CommandTarget;
+import io.argus.streams.app.StreamsCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,19 +23,44 @@ import picocli.CommandLine.Option;
 /**
  * {@code java -jar argus.jar}: with no Kafka and no registry configured, Argus in one command (a local broker, the
  * registry, the fold and HTTP: see {@link LocalArgus}); {@code serve} runs against a configured Kafka and registry.
+ * {@code rebuild} and {@code verify} are streams-app's, run against the configured cluster or, with nothing
+ * configured, against the local Argus's data ({@link LocalDataTarget}).
  */
 @Command(name = "argus", mixinStandardHelpOptions = true,
     description = {"Argus: batch and job views over HTTP, ingest and dashboard.",
         "With no subcommand and none of ARGUS_KAFKA_BOOTSTRAP, ARGUS_REGISTRY_URL, ARGUS_CONFIG_FILE set, runs "
-            + "`local`; otherwise `serve`."},
+            + "`local`; otherwise `serve`.",
+        "`rebuild` and `verify` replay and compare the log: against the configured Kafka and registry, or, with "
+            + "none configured, against the local Argus's data (ARGUS_DATA_DIR, default ./argus-data), running or "
+            + "not."},
     subcommands = {ArgusMain.Serve.class, ArgusMain.Local.class})
 public final class ArgusMain implements Callable<Integer> {
+
+    /** The commands that print their own progress: Kafka's and Streams' logging would bury it. */
+    private static final Set<String> LOG_COMMANDS = Set.of("rebuild", "verify");
 
     @Option(names = "--demo", description = "With the local Argus: also publish demo batches that show every state.")
     boolean demo;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ArgusMain()).execute(args));
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    private static CommandLine commandLine(Map<String, String> environment) {
+        CommandTarget.Finder targets = (configFile, needs) ->
+            configFile.isEmpty() && LocalArgus.isDefaultFor(environment)
+                ? LocalDataTarget.open(environment, needs, System.err)
+                : CommandTarget.configured(configFile, needs);
+        CommandLine commandLine = new CommandLine(new ArgusMain())
+            .addSubcommand(new StreamsCommand.RebuildCommand(targets))
+            .addSubcommand(new StreamsCommand.Verify(targets));
+        return commandLine.setExecutionExceptionHandler(new CommandErrors())
+            .setExecutionStrategy(parsed -> {
+                if (parsed.subcommand() != null && LOG_COMMANDS.contains(parsed.subcommand().commandSpec().name())) {
+                    quietLogging();
+                }
+                return new CommandLine.RunLast().execute(parsed);
+            });
     }
 
     @Override

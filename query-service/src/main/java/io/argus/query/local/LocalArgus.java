@@ -1,46 +1,29 @@
 package io.argus.query.local;
 
 import io.argus.embedded.ApicurioDistribution;
-import io.argus.embedded.ApicurioRegistry;
 import io.argus.embedded.StandaloneKafkaBroker;
 import io.argus.query.QueryService;
-import io.argus.registry.RegistryClientConfig;
 import io.argus.streams.app.ArgusConfig;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Argus in one command: a persistent single-node Kafka broker, the Apicurio registry child process, the fold and
- * the HTTP API, all on loopback, with every byte of state under one data directory. Started in that order and
- * stopped in the reverse one.
- *
- * <pre>
- * argus-data/            ARGUS_DATA_DIR (default ./argus-data, resolved against the working directory)
- *   kafka/               the broker: its lock, config, log directory and metadata log
- *   registry/            the registry's working directory: log, config, H2 database of the schemas
- *   streams/             the fold's RocksDB state
- * </pre>
+ * Argus in one command: the local stack of one data directory (a persistent single-node Kafka broker and the
+ * Apicurio registry child process: {@link LocalStack}), the fold and the HTTP API, all on loopback, with every byte
+ * of state under the data directory ({@code ARGUS_DATA_DIR}, default {@code ./argus-data}, resolved against the
+ * working directory). Started in that order and stopped in the reverse one.
  */
 public final class LocalArgus implements AutoCloseable {
 
@@ -57,18 +40,13 @@ public final class LocalArgus implements AutoCloseable {
     private static final String LOCAL_SESSION_TIMEOUT_MS = "10000";
     private static final String LOCAL_GROUP_INSTANCE_ID = "argus-local";
 
-    private final Path dataDir;
-    private final StandaloneKafkaBroker broker;
-    private final ApicurioRegistry registry;
+    private final LocalStack stack;
     private final QueryService service;
     private final String httpHost;
     private boolean closed;
 
-    private LocalArgus(Path dataDir, StandaloneKafkaBroker broker, ApicurioRegistry registry, QueryService service,
-                       String httpHost) {
-        this.dataDir = dataDir;
-        this.broker = broker;
-        this.registry = registry;
+    private LocalArgus(LocalStack stack, QueryService service, String httpHost) {
+        this.stack = stack;
         this.service = service;
         this.httpHost = httpHost;
     }
@@ -88,15 +66,14 @@ public final class LocalArgus implements AutoCloseable {
     public static LocalArgus start(Map<String, String> environment, Clock clock) {
         Path dataDir = dataDir(environment, Path.of(""));
         int kafkaPort = kafkaPort(environment);
-        ApicurioDistribution distribution = registryDistribution();
-        StandaloneKafkaBroker broker = startBroker(dataDir, kafkaPort);
-        ApicurioRegistry registry = null;
+        ApicurioDistribution distribution = LocalStack.registryDistribution();
+        LocalStack stack = LocalStack.startKafka(dataDir, kafkaPort);
         try {
             requireFreeHttpPort(ArgusConfig.load(Optional.empty(), environment));
-            registry = ApicurioRegistry.start(distribution, registryWorkDir(dataDir.resolve("registry")));
-            ArgusConfig config = config(environment, dataDir, broker, registry);
+            stack.startRegistry(distribution);
+            ArgusConfig config = config(environment, stack);
             QueryService service = startService(config, clock);
-            LocalArgus argus = new LocalArgus(dataDir, broker, registry, service, config.get(ArgusConfig.HTTP_HOST));
+            LocalArgus argus = new LocalArgus(stack, service, config.get(ArgusConfig.HTTP_HOST));
             try {
                 service.fold().awaitRunning(FOLD_RUNNING_TIMEOUT);
             } catch (InterruptedException e) {
@@ -106,21 +83,7 @@ public final class LocalArgus implements AutoCloseable {
             }
             return argus;
         } catch (RuntimeException e) {
-            stopAfterFailedStart(registry, broker, e);
-            throw e;
-        }
-    }
-
-    private static StandaloneKafkaBroker startBroker(Path dataDir, int kafkaPort) {
-        try {
-            return StandaloneKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort);
-        } catch (StandaloneKafkaBroker.DataDirectoryInUseException e) {
-            throw new AlreadyRunningException(dataDir, e);
-        } catch (RuntimeException e) {
-            if (portTaken(e)) {
-                throw new CannotStartException("Port " + kafkaPort + " on 127.0.0.1 is taken by another process "
-                    + "(another Kafka?): set " + KAFKA_PORT_ENV + " to a free port", e);
-            }
+            stopAfterFailedStart(stack, e);
             throw e;
         }
     }
@@ -145,7 +108,7 @@ public final class LocalArgus implements AutoCloseable {
         try {
             return QueryService.start(config, clock);
         } catch (RuntimeException e) {
-            if (portTaken(e)) {
+            if (LocalStack.portTaken(e)) {
                 throw new CannotStartException("Port " + config.get(ArgusConfig.HTTP_PORT) + " on "
                     + config.get(ArgusConfig.HTTP_HOST) + " is taken by another process: set ARGUS_HTTP_PORT to a "
                     + "free port", e);
@@ -154,23 +117,19 @@ public final class LocalArgus implements AutoCloseable {
         }
     }
 
-    /** The fold and the API against the embedded stack; the rest of the environment still applies. */
-    static ArgusConfig config(Map<String, String> environment, Path dataDir, StandaloneKafkaBroker broker,
-                              ApicurioRegistry registry) {
-        ArgusConfig fromEnvironment = ArgusConfig.load(Optional.empty(), environment);
-        Map<String, String> local = new HashMap<>();
-        local.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        local.put(ArgusConfig.REGISTRY_URL, registry.confluentApiUrl());
-        local.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("streams").toString());
+    /** The fold and the API against the local stack; the rest of the environment still applies. */
+    static ArgusConfig config(Map<String, String> environment, LocalStack stack) {
+        ArgusConfig local = LocalStack.config(environment, stack.dataDir(), stack.endpoints());
+        Map<String, String> membership = new HashMap<>();
         // One instance per broker: static membership lets a restart (even after kill -9) take over its
         // partitions at once instead of waiting for the dead member's session to expire.
-        if (fromEnvironment.find(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG).isEmpty()) {
-            local.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, LOCAL_GROUP_INSTANCE_ID);
+        if (local.find(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG).isEmpty()) {
+            membership.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, LOCAL_GROUP_INSTANCE_ID);
         }
-        if (fromEnvironment.find(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG).isEmpty()) {
-            local.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, LOCAL_SESSION_TIMEOUT_MS);
+        if (local.find(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG).isEmpty()) {
+            membership.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, LOCAL_SESSION_TIMEOUT_MS);
         }
-        return fromEnvironment.with(local);
+        return local.with(membership);
     }
 
     /** {@value #DATA_DIR_ENV}, else {@value #DEFAULT_DATA_DIR}, against {@code workingDir} when relative. */
@@ -197,111 +156,12 @@ public final class LocalArgus implements AutoCloseable {
         }
     }
 
-    /**
-     * The registry unpacked next to the running jar ({@code target/apicurio-<version>} beside
-     * {@code target/argus.jar}, or beside {@code target/classes}), else the one {@link ApicurioDistribution#locate()}
-     * names through {@code -Dargus.apicurio.home} or {@code ARGUS_APICURIO_HOME}.
-     */
-    static ApicurioDistribution registryDistribution() {
-        Optional<Path> besideJar = codeLocation().flatMap(LocalArgus::unpackedRegistryBeside);
-        if (besideJar.isPresent()) {
-            return ApicurioDistribution.at(besideJar.get());
-        }
+    private static void stopAfterFailedStart(LocalStack stack, RuntimeException failure) {
         try {
-            return ApicurioDistribution.locate();
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("No Apicurio Registry distribution next to "
-                + codeLocation().map(Path::toString).orElse("the Argus jar") + " (build it with `mvn -B package "
-                + "-DskipTests`: it unpacks one into query-service/target/apicurio-<version>) and none configured: "
-                + e.getMessage(), e);
+            stack.close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
-    }
-
-    private static Optional<Path> codeLocation() {
-        CodeSource source = LocalArgus.class.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Path.of(source.getLocation().toURI()).toAbsolutePath());
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** A directory {@code apicurio-*} holding a launcher, beside the jar (or the classes directory). */
-    static Optional<Path> unpackedRegistryBeside(Path code) {
-        Path dir = code.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        List<Path> candidates = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "apicurio-*")) {
-            for (Path entry : entries) {
-                if (Files.isDirectory(entry) && hasLauncher(entry)) {
-                    candidates.add(entry);
-                }
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        // Several versions side by side after an upgrade: the highest name is the newest.
-        return candidates.stream().max(Path::compareTo);
-    }
-
-    private static boolean hasLauncher(Path home) {
-        try {
-            ApicurioDistribution.at(home);
-            return true;
-        } catch (IllegalStateException | UncheckedIOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The registry keeps its schemas in an H2 file under the data directory instead of in memory, so schema ids
-     * in Kafka records stay resolvable after a restart. Quarkus reads {@code config/application.properties} in the
-     * working directory, which {@link ApicurioRegistry} sets to {@code workDir}.
-     */
-    static Path registryWorkDir(Path workDir) {
-        Path configDir = workDir.resolve("config");
-        Properties settings = new Properties();
-        settings.setProperty("%prod.quarkus.datasource.jdbc.url",
-            "jdbc:h2:file:" + workDir.toAbsolutePath().resolve("db").resolve("registry"));
-        try {
-            Files.createDirectories(configDir);
-            try (OutputStream out = Files.newOutputStream(configDir.resolve("application.properties"))) {
-                settings.store(out, "Written by Argus at every start: the registry's schemas persist in db/");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not prepare the registry's directory " + workDir, e);
-        }
-        return workDir;
-    }
-
-    private static void stopAfterFailedStart(ApicurioRegistry registry, StandaloneKafkaBroker broker,
-                                             RuntimeException failure) {
-        for (AutoCloseable started : new AutoCloseable[] {registry, broker}) {
-            if (started == null) {
-                continue;
-            }
-            try {
-                started.close();
-            } catch (Exception e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    /** Kafka and Jetty both wrap the BindException; Kafka's message keeps its text. */
-    private static boolean portTaken(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof BindException
-                || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Where the dashboard is, e.g. {@code http://127.0.0.1:8080/}. */
@@ -311,16 +171,16 @@ public final class LocalArgus implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return stack.endpoints().bootstrapServers();
     }
 
     /** The Confluent-compatible API of the registry, for launchers that serialize themselves. */
     public String registryUrl() {
-        return registry.confluentApiUrl();
+        return stack.endpoints().registryUrl().orElseThrow();
     }
 
     public Path dataDir() {
-        return dataDir;
+        return stack.dataDir();
     }
 
     public int httpPort() {
@@ -334,18 +194,18 @@ public final class LocalArgus implements AutoCloseable {
     /** The lines a user needs: where to look, where to publish, how to stop. */
     public void printBanner(PrintStream out) {
         out.println();
-        out.println("Argus is running (data in " + dataDir + ")");
+        out.println("Argus is running (data in " + dataDir() + ")");
         out.println("  dashboard  " + dashboardUrl());
         out.println("  kafka      " + bootstrapServers() + "   (bootstrap.servers for launchers)");
         out.println("  registry   " + registryUrl());
-        out.println("Ctrl-C stops it; the data stays for the next start (delete " + dataDir + " to reset).");
+        out.println("Ctrl-C stops it; the data stays for the next start (delete " + dataDir() + " to reset).");
         out.println();
         out.flush();
     }
 
     /**
      * Stops HTTP and the fold (leaving its group, so the next start does not wait for a session timeout), then the
-     * broker, then the registry. Idempotent.
+     * local stack: the broker, then the registry. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -354,7 +214,7 @@ public final class LocalArgus implements AutoCloseable {
         }
         closed = true;
         RuntimeException failure = null;
-        for (AutoCloseable part : new AutoCloseable[] {service, broker, registry}) {
+        for (AutoCloseable part : new AutoCloseable[] {service, stack}) {
             try {
                 part.close();
             } catch (Exception e) {
@@ -383,10 +243,18 @@ public final class LocalArgus implements AutoCloseable {
     public static final class AlreadyRunningException extends CannotStartException {
         private static final long serialVersionUID = 1L;
 
+        private final transient OptionalLong ownerPid;
+
         AlreadyRunningException(Path dataDir, StandaloneKafkaBroker.DataDirectoryInUseException cause) {
             super("Argus is already running on " + dataDir
                 + (cause.ownerPid().isPresent() ? " (pid " + cause.ownerPid().getAsLong() + ")" : "")
                 + ". Stop it first (Ctrl-C), or set " + DATA_DIR_ENV + " to another directory.", cause);
+            this.ownerPid = cause.ownerPid();
+        }
+
+        /** The process that runs it, when its lock file said. */
+        public OptionalLong ownerPid() {
+            return ownerPid;
         }
     }
 }

@@ -3,6 +3,8 @@ package io.argus.query.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.argus.query.ArgusJarProcess;
+import io.argus.query.TestBatch;
 import io.argus.streams.view.ViewJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +36,7 @@ class LocalArgusProcessIT {
     private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(20);
     private static final Duration REFUSAL_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration COMMAND_DEADLINE = Duration.ofSeconds(120);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Process> started = new ArrayList<>();
@@ -45,6 +48,40 @@ class LocalArgusProcessIT {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
+    }
+
+    @Test
+    void rebuildAndVerifyRunOnTheLocalDataWhetherArgusRunsOrNot() throws Exception {
+        Path workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "argus-local-");
+        int httpPort = freePort();
+        Map<String, String> environment = Map.of("ARGUS_HTTP_PORT", Integer.toString(httpPort),
+            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(freePort()));
+        Process argus = launch(workDir, environment, workDir.resolve("argus.log"));
+        String base = "http://127.0.0.1:" + httpPort;
+        awaitStatus(argus, workDir.resolve("argus.log"), base + "/readyz", 200, START_DEADLINE);
+        postBatch(base);
+
+        // While Argus runs: through its broker and registry, under a new application id.
+        long rebuilding = System.nanoTime();
+        ArgusJarProcess.Finished rebuild = ArgusJarProcess.run(workDir, environment, COMMAND_DEADLINE,
+            "rebuild", "--application-id", "argus-v2");
+        assertThat(rebuild.exit()).as(rebuild.output()).isZero();
+        assertThat(rebuild.output()).contains("Using the local Argus running on "
+            + workDir.toRealPath().resolve("argus-data") + " (pid " + argus.pid() + ")", "caught up in");
+        System.out.printf("rebuild beside the running Argus: %d ms%n", millisSince(rebuilding));
+
+        argus.destroy();
+        assertThat(argus.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        // Argus stopped: the command starts the local Kafka on the data itself, and stops it.
+        long verifying = System.nanoTime();
+        ArgusJarProcess.Finished verify = ArgusJarProcess.run(workDir, environment, COMMAND_DEADLINE,
+            "verify", "--application-id", "argus", "--against", "argus-v2");
+        assertThat(verify.exit()).as(verify.output()).isZero();
+        assertThat(verify.output()).contains("Started the local Kafka on", "stores are identical",
+            "Stopping the local Kafka" + System.lineSeparator()).doesNotContain("registry");
+        System.out.printf("verify on the stopped Argus's data: %d ms%n", millisSince(verifying));
+        assertThat(workDir.resolve("argus-data").resolve("endpoints.properties")).doesNotExist();
     }
 
     @Test
@@ -61,16 +98,7 @@ class LocalArgusProcessIT {
         System.out.printf("java -jar argus.jar --demo: /readyz 200 after %d ms%n", millisSince(launched));
 
         // Our own batch through the API, read back through the API.
-        String batch = "it-batch-" + Long.toHexString(System.nanoTime());
-        HttpResponse<String> accepted = post(base + "/api/events", String.join("\n",
-            "{\"type\":\"batch_start\",\"batch_id\":\"" + batch + "\",\"source_project\":\"it\","
-                + "\"experiment_type\":\"smoke\",\"n_total\":1,\"command\":\"java -jar argus.jar\"}",
-            "{\"type\":\"job_start\",\"batch_id\":\"" + batch + "\",\"job_id\":\"only\",\"attempt\":1}",
-            "{\"type\":\"job_done\",\"batch_id\":\"" + batch + "\",\"job_id\":\"only\",\"attempt\":1,"
-                + "\"metrics\":{\"mae\":0.1}}",
-            "{\"type\":\"batch_done\",\"batch_id\":\"" + batch + "\",\"status\":\"done\"}"));
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
-        JsonNode view = awaitJson(base + "/api/batches/" + batch, v -> v.path("status").asText().equals("done"));
+        JsonNode view = postBatch(base);
         assertThat(view.path("job_counts").path("done").asInt()).isEqualTo(1);
 
         // The demo's sweep crashed half-way and was resumed: done, with one resume and all 12 jobs.
@@ -108,28 +136,17 @@ class LocalArgusProcessIT {
 
     private Process launch(Path workDir, Map<String, String> environment, Path log, String... args)
         throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-jar", jar().toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-        // Nothing of the build's environment may point the jar at another Kafka, registry or data directory.
-        for (String name : List.of("ARGUS_KAFKA_BOOTSTRAP", "ARGUS_REGISTRY_URL", "ARGUS_CONFIG_FILE",
-            "ARGUS_DATA_DIR", "ARGUS_APICURIO_HOME", "ARGUS_API_TOKEN")) {
-            builder.environment().remove(name);
-        }
-        builder.environment().putAll(environment);
-        Process process = builder.start();
+        Process process = ArgusJarProcess.start(workDir, environment, log, args);
         started.add(process);
         return process;
     }
 
-    private static Path jar() {
-        Path jar = Path.of(System.getProperty("argus.jar", "target/argus.jar")).toAbsolutePath();
-        assertThat(jar).as("built by `mvn package`").isRegularFile();
-        return jar;
+    /** A batch of one job, posted through the API and read back until done. */
+    private JsonNode postBatch(String base) throws Exception {
+        String batch = "it-batch-" + Long.toHexString(System.nanoTime());
+        HttpResponse<String> accepted = post(base + "/api/events", TestBatch.ndjson(batch));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        return awaitJson(base + "/api/batches/" + batch, v -> v.path("status").asText().equals("done"));
     }
 
     private void awaitStatus(Process process, Path log, String url, int status, Duration deadline) throws Exception {

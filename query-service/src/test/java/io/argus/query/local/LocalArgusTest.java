@@ -47,13 +47,13 @@ class LocalArgusTest {
     @Test
     void theRegistryIsFoundBesideTheJar(@TempDir Path target) throws Exception {
         Path jar = Files.writeString(target.resolve("argus.jar"), "");
-        assertThat(LocalArgus.unpackedRegistryBeside(jar)).isEmpty();
+        assertThat(LocalStack.unpackedRegistryBeside(jar)).isEmpty();
 
         Path home = Files.createDirectories(target.resolve("apicurio-2.6.13.Final"));
         Files.writeString(home.resolve("apicurio-registry-app-2.6.13.Final-runner.jar"), "");
         Files.createDirectories(target.resolve("apicurio-empty"));
 
-        assertThat(LocalArgus.unpackedRegistryBeside(jar)).contains(home);
+        assertThat(LocalStack.unpackedRegistryBeside(jar)).contains(home);
     }
 
     @Test

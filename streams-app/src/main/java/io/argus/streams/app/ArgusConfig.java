@@ -2,11 +2,11 @@ package io.argus.streams.app;
 
 import io.argus.schemas.config.ConfigSources;
 import io.argus.schemas.config.Settings;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,7 +33,11 @@ public final class ArgusConfig extends Settings {
     public static final String INGEST_MAX_EVENTS = "argus.ingest.max.events";
     public static final String READY_MAX_LAG = "argus.ready.max.lag";
     public static final String VIEWS_INTERVAL_MS = "argus.views.interval.ms";
+    public static final String ROCKSDB_MEMORY_BYTES = "argus.rocksdb.memory.bytes";
     public static final String FOLD_CACHE_MAX_BYTES = "argus.fold.cache.max.bytes";
+
+    /** The {@code argus.*} keys Streams plugins read from the configuration Streams hands them. */
+    private static final Set<String> STREAMS_PLUGIN_KEYS = Set.of(ROCKSDB_MEMORY_BYTES);
 
     /** Environment variables with a fixed key, besides the {@code ARGUS_KAFKA_*} passthrough. */
     static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
@@ -54,6 +58,7 @@ public final class ArgusConfig extends Settings {
         Map.entry("ARGUS_INGEST_MAX_EVENTS", INGEST_MAX_EVENTS),
         Map.entry("ARGUS_READY_MAX_LAG", READY_MAX_LAG),
         Map.entry("ARGUS_VIEWS_INTERVAL_MS", VIEWS_INTERVAL_MS),
+        Map.entry("ARGUS_ROCKSDB_MEMORY_BYTES", ROCKSDB_MEMORY_BYTES),
         Map.entry("ARGUS_FOLD_CACHE_MAX_BYTES", FOLD_CACHE_MAX_BYTES));
     /** {@code ARGUS_KAFKA_SASL_MECHANISM=PLAIN} sets {@code sasl.mechanism=PLAIN}. */
 
@@ -75,7 +80,9 @@ public final class ArgusConfig extends Settings {
         Map.entry(INGEST_MAX_EVENTS, "1000"),
         Map.entry(READY_MAX_LAG, "1000"),
         Map.entry(VIEWS_INTERVAL_MS, "100"),
-        Map.entry(FOLD_CACHE_MAX_BYTES, "67108864"));
+        Map.entry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName()),
+        Map.entry(ROCKSDB_MEMORY_BYTES, Long.toString(64L << 20)),
+        Map.entry(FOLD_CACHE_MAX_BYTES, Long.toString(64L << 20)));
 
     private ArgusConfig(Map<String, String> values) {
         super(values);
@@ -98,11 +105,14 @@ public final class ArgusConfig extends Settings {
         return new ArgusConfig(merged);
     }
 
-    /** Everything that is not an {@code argus.*} key: Kafka Streams and client settings. */
+    /**
+     * Everything that is not an {@code argus.*} key (Kafka Streams and client settings), plus the {@code argus.*}
+     * keys Streams plugins read: Streams hands its whole configuration to them (the RocksDB memory budget).
+     */
     public Properties streamsProperties() {
         Properties properties = new Properties();
         asMap().forEach((key, value) -> {
-            if (!key.startsWith("argus.")) {
+            if (!key.startsWith("argus.") || STREAMS_PLUGIN_KEYS.contains(key)) {
                 properties.put(key, value);
             }
         });

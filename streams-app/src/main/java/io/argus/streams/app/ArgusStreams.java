@@ -39,6 +39,8 @@ public final class ArgusStreams implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
 
     private ArgusStreams(ArgusConfig config) {
+        // A bad budget is a configuration mistake: say so here, not later in every stream thread.
+        BoundedRocksDbMemory.budget(config.asMap());
         this.config = config;
         this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromMap(config.registrySettings()));
         this.topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()),

@@ -1,19 +1,29 @@
 package io.argus.streams.app;
 
+import io.argus.schemas.ArgusTopics;
 import io.argus.streams.fold.Effect;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Folds the whole event log under a fresh application id and stops once it has caught up with the log's end as it
  * was when the rebuild began, printing progress on the way: events folded, events per second, remaining lag.
+ * Refuses an application id something runs under (it would join that group and take its partitions); an id with
+ * committed offsets and nothing running, such as an interrupted rebuild's, continues from them.
  */
 final class Rebuild {
 
@@ -30,30 +40,49 @@ final class Rebuild {
     /** Runs to the end; returns the number of records the fold saw (events and dead letters). */
     long run(Duration timeout) throws InterruptedException, ExecutionException {
         String applicationId = config.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        long started = System.nanoTime();
-        try (Admin admin = Admin.create(ArgusStreams.adminProperties(config));
-             ArgusStreams app = ArgusStreams.start(config)) {
-            Map<TopicPartition, Long> target = LogOffsets.end(admin, app.topics().events().name());
+        String events = config.get(ArgusConfig.TOPICS_PREFIX) + ArgusTopics.EVENTS;
+        try (Admin admin = Admin.create(ArgusStreams.adminProperties(config))) {
+            Map<TopicPartition, Long> target = logEnd(admin, events);
+            requireUnused(admin, applicationId);
             long total = target.values().stream().mapToLong(Long::longValue).sum();
-            out.printf(Locale.ROOT, "rebuilding %s from %s: %d records in %d partitions%n", applicationId,
-                app.topics().events().name(), total, target.size());
-            long deadline = started + timeout.toNanos();
-            while (true) {
-                long remaining = remainingLag(target, LogOffsets.committed(admin, applicationId));
-                long folded = folded(app);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                out.printf(Locale.ROOT, "folded %d records, %.0f records/s, remaining lag %d%n", folded,
-                    folded / Math.max(seconds, 1e-3), remaining);
-                if (remaining == 0) {
-                    out.printf(Locale.ROOT, "caught up in %.1f s%n", seconds);
-                    return folded;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("rebuild did not catch up within " + timeout
-                        + "; remaining lag " + remaining);
-                }
-                Thread.sleep(progressEvery.toMillis());
+            out.printf(Locale.ROOT, "rebuilding %s from %s: %d records in %d partitions, state in %s%n",
+                applicationId, events, total, target.size(),
+                Path.of(config.get(StreamsConfig.STATE_DIR_CONFIG)).resolve(applicationId));
+            long done = total - remainingLag(target, LogOffsets.committed(admin, applicationId));
+            if (done > 0) {
+                out.printf(Locale.ROOT, "continuing from the offsets %s committed: %d records folded before%n",
+                    applicationId, done);
             }
+            try (ArgusStreams app = ArgusStreams.start(config)) {
+                return foldUntilCaughtUp(admin, app, target, timeout);
+            }
+        }
+    }
+
+    private long foldUntilCaughtUp(Admin admin, ArgusStreams app, Map<TopicPartition, Long> target,
+                                   Duration timeout) throws InterruptedException, ExecutionException {
+        String applicationId = config.get(StreamsConfig.APPLICATION_ID_CONFIG);
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        while (true) {
+            long remaining = remainingLag(target, LogOffsets.committed(admin, applicationId));
+            long folded = folded(app);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            out.printf(Locale.ROOT, "folded %d records, %.0f records/s, remaining lag %d%n", folded,
+                folded / Math.max(seconds, 1e-3), remaining);
+            if (remaining == 0) {
+                out.printf(Locale.ROOT, "caught up in %.1f s%n", seconds);
+                return folded;
+            }
+            if (app.streams().state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("the fold stopped with an error (logged above); remaining lag "
+                    + remaining);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("rebuild did not catch up within " + timeout
+                    + "; remaining lag " + remaining);
+            }
+            Thread.sleep(progressEvery.toMillis());
         }
     }
 
@@ -62,6 +91,46 @@ final class Rebuild {
         return target.entrySet().stream()
             .mapToLong(e -> Math.max(0, e.getValue() - committed.getOrDefault(e.getKey(), 0L)))
             .sum();
+    }
+
+    /**
+     * The end of the log now: what the rebuild folds. The first call to Kafka, so it says which Kafka did not answer;
+     * a missing log is a wrong cluster or topic prefix.
+     */
+    private Map<TopicPartition, Long> logEnd(Admin admin, String topic)
+        throws InterruptedException, ExecutionException {
+        String bootstrap = config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try {
+            return LogOffsets.end(admin, topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalArgumentException("no topic " + topic + " on " + bootstrap
+                    + ": nothing to rebuild from (is " + ArgusConfig.TOPICS_PREFIX + " right?)");
+            }
+            if (e.getCause() instanceof TimeoutException) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " did not answer: "
+                    + e.getCause().getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** Under an id a running application uses, a rebuild would join its group and take its partitions. */
+    private static void requireUnused(Admin admin, String applicationId)
+        throws InterruptedException, ExecutionException {
+        ConsumerGroupDescription group;
+        try {
+            group = admin.describeConsumerGroups(List.of(applicationId)).describedGroups().get(applicationId).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return;
+            }
+            throw e;
+        }
+        if (!group.members().isEmpty()) {
+            throw new IllegalArgumentException("application id " + applicationId + " is in use by "
+                + group.members().size() + " running member(s): rebuild under a new one (argus-v2, say)");
+        }
     }
 
     private static long folded(ArgusStreams app) {

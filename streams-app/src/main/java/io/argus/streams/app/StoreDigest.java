@@ -1,31 +1,32 @@
 package io.argus.streams.app;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A digest of one state store of one application, read from its changelog topic: the latest value of every key,
- * in key order, through SHA-256. Two applications that folded the same log hold byte-identical stores exactly when
- * their digests match. Reading the changelog works from anywhere, without access to the instances' disks.
+ * A digest of one state store of one application, read from its changelog topic as it streams by
+ * ({@link ChangelogDigest}: the latest value of every key, whatever the order of the records). Two applications hold
+ * identical stores exactly when their digests and key counts match (with overwhelming probability). Reading the
+ * changelog works from anywhere, without access to the instances' disks.
  */
 public final class StoreDigest {
 
-    /** The digest of one store: hex SHA-256 and how many keys it covers. */
-    public record Digest(String store, String sha256, long keys) {
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The digest of one store: 64 hex digits and how many keys it covers. */
+    public record Digest(String store, String hex, long keys) {
     }
 
     private StoreDigest() {
@@ -35,9 +36,57 @@ public final class StoreDigest {
         return applicationId + "-" + store + "-changelog";
     }
 
-    /** Reads the store's changelog to its end (committed records only). */
-    public static Digest of(Properties clientConfig, String applicationId, String store, Duration timeout) {
+    /** Reads the store's changelog to its end (committed records only), telling {@code progress} how far it got. */
+    public static Digest of(Properties clientConfig, String applicationId, String store, Duration timeout,
+                            PrintStream progress) {
         String topic = changelogTopic(applicationId, store);
+        ChangelogDigest digest = new ChangelogDigest();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(clientConfig),
+            new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> partitions = partitionsOf(consumer, topic, clientConfig);
+            if (partitions == null || partitions.isEmpty()) {
+                throw new IllegalArgumentException("no changelog topic " + topic + ": is the application id right?");
+            }
+            List<TopicPartition> assigned = partitions.stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(assigned, timeout);
+            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+            long total = sum(end) - sum(start);
+            progress.printf(Locale.ROOT, "reading %s: %d records%n", topic, total);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long nextReport = System.nanoTime() + PROGRESS_EVERY.toNanos();
+            while (!reachedEnd(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    digest.apply(record.key(), record.value());
+                }
+                if (System.nanoTime() > nextReport) {
+                    long read = assigned.stream().mapToLong(p -> consumer.position(p) - start.get(p)).sum();
+                    progress.printf(Locale.ROOT, "reading %s: %d of %d records%n", topic, read, total);
+                    nextReport = System.nanoTime() + PROGRESS_EVERY.toNanos();
+                }
+            }
+        }
+        return new Digest(store, digest.hex(), digest.keys());
+    }
+
+    /** The first call to Kafka, so it says which Kafka did not answer. */
+    private static List<PartitionInfo> partitionsOf(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                                                    Properties clientConfig) {
+        try {
+            return consumer.partitionsFor(topic, METADATA_TIMEOUT);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + clientConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                + " did not answer within " + METADATA_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    /** The consumer settings of the client configuration, reading committed records, never creating a topic. */
+    private static Properties consumerConfig(Properties clientConfig) {
         Properties config = new Properties();
         clientConfig.forEach((key, value) -> {
             if (ConsumerConfig.configNames().contains(key.toString())) {
@@ -46,57 +95,16 @@ public final class StoreDigest {
         });
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        TreeMap<ByteBuffer, byte[]> latest = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                 new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
-            if (partitions == null || partitions.isEmpty()) {
-                throw new IllegalArgumentException("no changelog topic " + topic + ": is the application id right?");
-            }
-            List<TopicPartition> assigned = partitions.stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!reachedEnd(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        latest.remove(ByteBuffer.wrap(record.key()));
-                    } else {
-                        latest.put(ByteBuffer.wrap(record.key()), record.value());
-                    }
-                }
-            }
-        }
-        return new Digest(store, sha256(latest), latest.size());
+        return config;
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-    }
-
-    private static String sha256(TreeMap<ByteBuffer, byte[]> entries) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-        ByteBuffer lengths = ByteBuffer.allocate(2 * Integer.BYTES);
-        entries.forEach((key, value) -> {
-            byte[] keyBytes = Arrays.copyOfRange(key.array(), key.arrayOffset(), key.arrayOffset() + key.limit());
-            // Length-prefixed, so that no two different stores can produce the same byte stream.
-            lengths.clear();
-            lengths.putInt(keyBytes.length).putInt(value.length);
-            digest.update(lengths.array());
-            digest.update(keyBytes);
-            digest.update(value);
-        });
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -15,7 +15,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The streams-app command line: {@code run}, {@code rebuild} and {@code verify}. */
+/**
+ * The streams-app command line: {@code run}, {@code rebuild} and {@code verify}. {@code argus.jar} runs the same
+ * {@code rebuild} and {@code verify}, with a {@link CommandTarget.Finder} that also finds the local Argus's data.
+ */
 @Command(name = "argus-streams", mixinStandardHelpOptions = true,
     description = "Folds the Argus event log into batch and job state stores.",
     subcommands = {StreamsCommand.Run.class, StreamsCommand.RebuildCommand.class, StreamsCommand.Verify.class})
@@ -24,9 +27,11 @@ public final class StreamsCommand {
     static final String REBUILD_COMMIT_INTERVAL_MS = "1000";
     static final List<String> STORES = List.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE,
         ArgusTopology.HISTORY_STORE);
+    private static final Duration DIGEST_TIMEOUT = Duration.ofMinutes(5);
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StreamsCommand()).execute(args));
+        System.exit(new CommandLine(new StreamsCommand()).setExecutionExceptionHandler(new CommandErrors())
+            .execute(args));
     }
 
     /** Options every command shares. */
@@ -34,8 +39,8 @@ public final class StreamsCommand {
         @Option(names = "--config", description = "Properties file (else ARGUS_CONFIG_FILE); environment wins over it.")
         Path file;
 
-        ArgusConfig load() {
-            return ArgusConfig.load(Optional.ofNullable(file), System.getenv());
+        Optional<Path> file() {
+            return Optional.ofNullable(file);
         }
     }
 
@@ -47,7 +52,7 @@ public final class StreamsCommand {
         @Override
         public Integer call() throws InterruptedException {
             CountDownLatch stopped = new CountDownLatch(1);
-            ArgusStreams app = ArgusStreams.start(config.load());
+            ArgusStreams app = ArgusStreams.start(ArgusConfig.load(config.file(), System.getenv()));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.close();
                 stopped.countDown();
@@ -58,8 +63,9 @@ public final class StreamsCommand {
     }
 
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
-        description = "Fold the whole log under a new application id, show progress, stop when caught up.")
-    static final class RebuildCommand implements Callable<Integer> {
+        description = {"Fold the whole log under a new application id, show progress, stop when caught up.",
+            "Exit 0 when caught up, 2 when it could not run."})
+    public static final class RebuildCommand implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOption config = new ConfigOption();
 
@@ -69,9 +75,22 @@ public final class StreamsCommand {
         @Option(names = "--timeout", defaultValue = "PT1H", description = "Give up after this long (ISO-8601).")
         Duration timeout;
 
+        private final CommandTarget.Finder targets;
+
+        public RebuildCommand() {
+            this(CommandTarget::configured);
+        }
+
+        public RebuildCommand(CommandTarget.Finder targets) {
+            this.targets = targets;
+        }
+
         @Override
         public Integer call() throws Exception {
-            new Rebuild(rebuildConfig(config.load(), applicationId), System.out, Duration.ofSeconds(2)).run(timeout);
+            try (CommandTarget target = targets.open(config.file(), CommandTarget.Needs.KAFKA_AND_REGISTRY)) {
+                new Rebuild(rebuildConfig(target.config(), applicationId), System.out, Duration.ofSeconds(2))
+                    .run(timeout);
+            }
             return 0;
         }
     }
@@ -89,8 +108,11 @@ public final class StreamsCommand {
         return loaded.with(overrides);
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Compare the stores of two application ids; exit 1 when they differ.")
-    static final class Verify implements Callable<Integer> {
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Compare the stores of two application ids through digests of their changelogs.",
+            "The verdict goes to standard output, progress to standard error.",
+            "Exit 0 when identical, 1 when they differ, 2 when they could not be compared."})
+    public static final class Verify implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOption config = new ConfigOption();
 
@@ -100,22 +122,34 @@ public final class StreamsCommand {
         @Option(names = "--against", required = true, description = "The application id to compare with.")
         String other;
 
+        private final CommandTarget.Finder targets;
+
+        public Verify() {
+            this(CommandTarget::configured);
+        }
+
+        public Verify(CommandTarget.Finder targets) {
+            this.targets = targets;
+        }
+
         @Override
         public Integer call() {
-            return compare(config.load(), applicationId, other, System.out) ? 0 : 1;
+            try (CommandTarget target = targets.open(config.file(), CommandTarget.Needs.KAFKA)) {
+                return compare(target.config(), applicationId, other, System.out, System.err) ? 0 : 1;
+            }
         }
     }
 
-    /** Prints one line per store and says whether all are identical. */
-    static boolean compare(ArgusConfig config, String first, String second, PrintStream out) {
+    /** Prints one line per store and says whether all are identical; reading progress goes to {@code progress}. */
+    static boolean compare(ArgusConfig config, String first, String second, PrintStream out, PrintStream progress) {
         boolean identical = true;
         for (String store : STORES) {
-            StoreDigest.Digest a = StoreDigest.of(config.streamsProperties(), first, store, Duration.ofMinutes(5));
-            StoreDigest.Digest b = StoreDigest.of(config.streamsProperties(), second, store, Duration.ofMinutes(5));
-            boolean same = a.sha256().equals(b.sha256()) && a.keys() == b.keys();
+            StoreDigest.Digest a = StoreDigest.of(config.streamsProperties(), first, store, DIGEST_TIMEOUT, progress);
+            StoreDigest.Digest b = StoreDigest.of(config.streamsProperties(), second, store, DIGEST_TIMEOUT, progress);
+            boolean same = a.hex().equals(b.hex()) && a.keys() == b.keys();
             identical &= same;
             out.printf("%-10s %s  %s (%d keys)  %s (%d keys)%n", store, same ? "same    " : "DIFFERENT",
-                a.sha256().substring(0, 16), a.keys(), b.sha256().substring(0, 16), b.keys());
+                a.hex().substring(0, 16), a.keys(), b.hex().substring(0, 16), b.keys());
         }
         out.println(identical ? "stores are identical" : "stores differ");
         return identical;

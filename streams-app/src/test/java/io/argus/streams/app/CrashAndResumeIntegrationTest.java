@@ -149,7 +149,8 @@ class CrashAndResumeIntegrationTest {
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("remaining lag 0", "caught up in");
         ByteArrayOutputStream verdict = new ByteArrayOutputStream();
         boolean identical = StreamsCommand.compare(first, first.get(StreamsConfig.APPLICATION_ID_CONFIG),
-            rebuilt.get(StreamsConfig.APPLICATION_ID_CONFIG), new PrintStream(verdict, true, StandardCharsets.UTF_8));
+            rebuilt.get(StreamsConfig.APPLICATION_ID_CONFIG), new PrintStream(verdict, true, StandardCharsets.UTF_8),
+            System.out);
         assertThat(identical).as(verdict.toString(StandardCharsets.UTF_8)).isTrue();
         Map<String, StoreDigest.Digest> digests = digests(rebuilt);
         assertThat(digests.get(ArgusTopology.JOBS_STORE).keys()).isEqualTo(120);
@@ -175,7 +176,8 @@ class CrashAndResumeIntegrationTest {
         ByteArrayOutputStream verdict = new ByteArrayOutputStream();
 
         boolean identical = StreamsCommand.compare(one, one.get(StreamsConfig.APPLICATION_ID_CONFIG),
-            two.get(StreamsConfig.APPLICATION_ID_CONFIG), new PrintStream(verdict, true, StandardCharsets.UTF_8));
+            two.get(StreamsConfig.APPLICATION_ID_CONFIG), new PrintStream(verdict, true, StandardCharsets.UTF_8),
+            System.out);
 
         assertThat(identical).isFalse();
         assertThat(verdict.toString(StandardCharsets.UTF_8)).contains("DIFFERENT", "stores differ");
@@ -196,7 +198,7 @@ class CrashAndResumeIntegrationTest {
         client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
         String applicationId = config.get(StreamsConfig.APPLICATION_ID_CONFIG);
         return Set.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE, ArgusTopology.HISTORY_STORE).stream()
-            .map(store -> StoreDigest.of(client, applicationId, store, DEADLINE))
+            .map(store -> StoreDigest.of(client, applicationId, store, DEADLINE, System.out))
             .collect(Collectors.toMap(StoreDigest.Digest::store, digest -> digest));
     }
 

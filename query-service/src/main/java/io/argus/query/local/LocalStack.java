@@ -1,0 +1,224 @@
+package io.argus.query.local;
+
+import io.argus.embedded.ApicurioDistribution;
+import io.argus.embedded.ApicurioRegistry;
+import io.argus.embedded.StandaloneKafkaBroker;
+import io.argus.streams.app.ArgusConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.URISyntaxException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The Kafka broker and the schema registry of a local data directory, for the local Argus and for the commands run
+ * on its data ({@code rebuild}, {@code verify}). The broker starts first and holds the directory's lock; both write
+ * where they listen to {@value LocalEndpoints#FILE}. Stopped in the reverse order.
+ *
+ * <pre>
+ * argus-data/              ARGUS_DATA_DIR
+ *   kafka/                 the broker: its lock, config, log directory and metadata log
+ *   registry/              the registry's working directory: log, config, H2 database of the schemas
+ *   streams/               the fold's RocksDB state, one directory per application id
+ *   endpoints.properties   while the stack runs: its pid, Kafka's and the registry's addresses
+ * </pre>
+ */
+final class LocalStack implements AutoCloseable {
+
+    static final String KAFKA_DIR = "kafka";
+    static final String REGISTRY_DIR = "registry";
+    static final String STREAMS_DIR = "streams";
+
+    private final Path dataDir;
+    private final StandaloneKafkaBroker broker;
+    private ApicurioRegistry registry;
+    private boolean closed;
+
+    private LocalStack(Path dataDir, StandaloneKafkaBroker broker) {
+        this.dataDir = dataDir;
+        this.broker = broker;
+    }
+
+    /**
+     * Starts the broker on {@code 127.0.0.1:kafkaPort}.
+     *
+     * @throws LocalArgus.AlreadyRunningException when another process runs the stack of {@code dataDir}
+     * @throws LocalArgus.CannotStartException when the port is taken
+     */
+    static LocalStack startKafka(Path dataDir, int kafkaPort) {
+        LocalStack stack = new LocalStack(dataDir, startBroker(dataDir, kafkaPort));
+        stack.endpoints().write(dataDir);
+        return stack;
+    }
+
+    private static StandaloneKafkaBroker startBroker(Path dataDir, int kafkaPort) {
+        try {
+            return StandaloneKafkaBroker.start(dataDir.resolve(KAFKA_DIR), kafkaPort);
+        } catch (StandaloneKafkaBroker.DataDirectoryInUseException e) {
+            throw new LocalArgus.AlreadyRunningException(dataDir, e);
+        } catch (RuntimeException e) {
+            if (portTaken(e)) {
+                throw new LocalArgus.CannotStartException("Port " + kafkaPort + " on 127.0.0.1 is taken by another "
+                    + "process (another Kafka?): set " + LocalArgus.KAFKA_PORT_ENV + " to a free port", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Starts the registry, with its schemas kept under the data directory. */
+    void startRegistry(ApicurioDistribution distribution) {
+        registry = ApicurioRegistry.start(distribution, registryWorkDir(dataDir.resolve(REGISTRY_DIR)));
+        endpoints().write(dataDir);
+    }
+
+    LocalEndpoints endpoints() {
+        return new LocalEndpoints(ProcessHandle.current().pid(), broker.bootstrapServers(),
+            Optional.ofNullable(registry).map(ApicurioRegistry::confluentApiUrl));
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Argus's configuration against a local stack: the environment's settings, except where Kafka, the registry and
+     * the fold's state are.
+     */
+    static ArgusConfig config(Map<String, String> environment, Path dataDir, LocalEndpoints endpoints) {
+        Map<String, String> local = new HashMap<>();
+        local.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers());
+        endpoints.registryUrl().ifPresent(url -> local.put(ArgusConfig.REGISTRY_URL, url));
+        local.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve(STREAMS_DIR).toString());
+        return ArgusConfig.load(Optional.empty(), environment).with(local);
+    }
+
+    /**
+     * The registry unpacked next to the running jar ({@code target/apicurio-<version>} beside
+     * {@code target/argus.jar}, or beside {@code target/classes}), else the one {@link ApicurioDistribution#locate()}
+     * names through {@code -Dargus.apicurio.home} or {@code ARGUS_APICURIO_HOME}.
+     */
+    static ApicurioDistribution registryDistribution() {
+        Optional<Path> besideJar = codeLocation().flatMap(LocalStack::unpackedRegistryBeside);
+        if (besideJar.isPresent()) {
+            return ApicurioDistribution.at(besideJar.get());
+        }
+        try {
+            return ApicurioDistribution.locate();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("No Apicurio Registry distribution next to "
+                + codeLocation().map(Path::toString).orElse("the Argus jar") + " (build it with `mvn -B package "
+                + "-DskipTests`: it unpacks one into query-service/target/apicurio-<version>) and none configured: "
+                + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Path> codeLocation() {
+        CodeSource source = LocalStack.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(source.getLocation().toURI()).toAbsolutePath());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A directory {@code apicurio-*} holding a launcher, beside the jar (or the classes directory). */
+    static Optional<Path> unpackedRegistryBeside(Path code) {
+        Path dir = code.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        List<Path> candidates = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "apicurio-*")) {
+            for (Path entry : entries) {
+                if (Files.isDirectory(entry) && hasLauncher(entry)) {
+                    candidates.add(entry);
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        // Several versions side by side after an upgrade: the highest name is the newest.
+        return candidates.stream().max(Path::compareTo);
+    }
+
+    private static boolean hasLauncher(Path home) {
+        try {
+            ApicurioDistribution.at(home);
+            return true;
+        } catch (IllegalStateException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The registry keeps its schemas in an H2 file under the data directory instead of in memory, so schema ids
+     * in Kafka records stay resolvable after a restart. Quarkus reads {@code config/application.properties} in the
+     * working directory, which {@link ApicurioRegistry} sets to {@code workDir}.
+     */
+    static Path registryWorkDir(Path workDir) {
+        Path configDir = workDir.resolve("config");
+        Properties settings = new Properties();
+        settings.setProperty("%prod.quarkus.datasource.jdbc.url",
+            "jdbc:h2:file:" + workDir.toAbsolutePath().resolve("db").resolve("registry"));
+        try {
+            Files.createDirectories(configDir);
+            try (OutputStream out = Files.newOutputStream(configDir.resolve("application.properties"))) {
+                settings.store(out, "Written by Argus at every start: the registry's schemas persist in db/");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare the registry's directory " + workDir, e);
+        }
+        return workDir;
+    }
+
+    /** Kafka and Jetty both wrap the BindException; Kafka's message keeps its text. */
+    static boolean portTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BindException
+                || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets the endpoints, then stops the broker, then the registry. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        for (AutoCloseable part : new AutoCloseable[] {() -> LocalEndpoints.delete(dataDir), broker, registry}) {
+            try {
+                if (part != null) {
+                    part.close();
+                }
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("The local Kafka and registry did not stop cleanly", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
