@@ -92,7 +92,7 @@ class KillNineIntegrationTest {
             Duration.ofMillis(500)).run(DEADLINE);
         ByteArrayOutputStream verdict = new ByteArrayOutputStream();
         boolean identical = StreamsCommand.compare(rebuilt, killed, rebuilt.get(StreamsConfig.APPLICATION_ID_CONFIG),
-            new PrintStream(verdict, true, StandardCharsets.UTF_8));
+            new PrintStream(verdict, true, StandardCharsets.UTF_8), System.out);
         assertThat(identical).as(verdict.toString(StandardCharsets.UTF_8)).isTrue();
     }
 
