@@ -108,6 +108,12 @@ class Outbox:
         """The 4xx that stopped sending (a wrong token or URL), if any: everything since is kept in the spool."""
         return self._fatal
 
+    @property
+    def spooling(self) -> bool:
+        """True while events go to the spool because Argus could not take them."""
+        with self._cond:
+            return self._fatal is not None or self._spool.has_pending()
+
     def undelivered(self) -> int:
         """Events handed over and not acknowledged yet: queued, in flight, or in the spool."""
         with self._cond:

@@ -323,10 +323,14 @@ class Reporter:
 
     def _backend_job(self, job_id: str) -> Any:
         """Argus's view of a job new to this process, from a snapshot read once; None when Argus does not know the
-        job or cannot say (then attempts are counted from 1, with a warning)."""
+        job or cannot say. It cannot while this Reporter's events go to the spool (Argus unreachable: waiting for
+        it to fold this launch would be in vain) or when the read fails; attempts are then counted from this
+        process's count, with a warning. Call remaining() first to resume with Argus's counts."""
         with self._backend_lock:
             if not self._ledger.has_backend() and not self._backend_unreadable:
                 try:
+                    if self._require_outbox().spooling:
+                        raise ArgusUnavailableError("this Reporter's events are waiting in the spool")
                     self._read_backend()
                 except ArgusUnavailableError as e:
                     self._backend_unreadable = True
