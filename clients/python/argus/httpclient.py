@@ -91,9 +91,11 @@ class HttpClient:
                 problem = "%s %s%s answered %d: %s" % (method, self.base_url, path, response.status,
                                                        _short(response.body))
                 retry_after = _retry_after(response.headers.get("retry-after"))
-            pause = retry_after if retry_after is not None else backoff * (0.5 + random.random() / 2)
-            if deadline is None or time.monotonic() + pause >= deadline:
+            left = 0.0 if deadline is None else deadline - time.monotonic()
+            if left <= 0 or (retry_after is not None and retry_after >= left):
                 raise ArgusUnavailableError(problem, retry_after)
+            # Jittered backoff, the last pause cut to the deadline (one more try then); a Retry-After as asked.
+            pause = retry_after if retry_after is not None else min(left, backoff * (0.5 + random.random() / 2))
             _LOG.debug("%s; retrying in %.2f s", problem, pause)
             time.sleep(pause)
             backoff = min(MAX_BACKOFF, backoff * 2)

@@ -19,6 +19,13 @@ if HERE not in sys.path:
 from argus_service import DEFAULT_JAR, ArgusService  # noqa: E402
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """--basetemp=target/pytest (as Maven passes it) needs target/ to exist; pytest creates only the last part."""
+    basetemp = config.getoption("basetemp", None)
+    if basetemp:
+        os.makedirs(os.path.dirname(os.path.abspath(str(basetemp))), exist_ok=True)
+
+
 @pytest.fixture(scope="session")
 def argus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArgusService]:
     """The real argus.jar (ARGUS_JAR, else query-service/target/argus.jar), started once per session."""

@@ -39,6 +39,7 @@ def test_field_boundaries_are_unambiguous() -> None:
 
 def test_without_a_sha_the_working_directorys_commit_is_hashed(tmp_path: Any, monkeypatch: Any) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))   # tmp_path may lie inside a repository
     assert git_sha_of() is None
     assert derive_batch_id("forecasting", "grid-v3") == derive_batch_id("forecasting", "grid-v3", NO_GIT)
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]

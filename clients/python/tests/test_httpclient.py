@@ -68,7 +68,7 @@ def test_connection_errors_are_retried_until_the_deadline() -> None:
     started = time.monotonic()
     with pytest.raises(ArgusUnavailableError, match="cannot reach Argus"):
         client.get_json("/api/batches/b", deadline=time.monotonic() + 1.0)
-    assert 0.5 <= time.monotonic() - started < 3
+    assert 0.9 <= time.monotonic() - started < 3                  # retried up to the deadline, then given up
 
 
 def test_the_token_is_sent_as_a_bearer(fake: FakeArgus) -> None:
