@@ -14,13 +14,49 @@ import numbers
 import os
 import re
 import socket
+import threading
+import time
 import uuid
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 Event = Dict[str, Any]
 
 _ISO = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})\Z")
 MAX_MESSAGE_CHARS = 4000
+
+
+class _EventIds:
+    """Random (version 4) UUIDs, 256 per ``os.urandom`` call: ids are made on every progress() call. The buffer is
+    dropped in a forked child, which must never hand out its parent's ids."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._buffer = b""
+        self._offset = 0
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._reset)
+
+    def next(self) -> str:
+        with self._lock:
+            if self._offset >= len(self._buffer):
+                self._buffer = os.urandom(16 * 256)
+                self._offset = 0
+            raw = self._buffer[self._offset:self._offset + 16]
+            self._offset += 16
+        return str(uuid.UUID(bytes=raw, version=4))
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._buffer = b""
+        self._offset = 0
+
+
+_IDS = _EventIds()
+_ENCODER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"), check_circular=False)
+
+
+def new_event_id() -> str:
+    return _IDS.next()
 
 
 class EventFactory:
@@ -34,9 +70,9 @@ class EventFactory:
         """A new event with a fresh id and the current time; fields that are None are left out."""
         event: Event = {
             "type": event_type,
-            "event_id": str(uuid.uuid4()),
+            "event_id": _IDS.next(),
             "batch_id": self.batch_id,
-            "ts": format_ts(now()),
+            "ts": now_ts(),
             "producer": self.producer,
         }
         for name, value in fields.items():
@@ -55,6 +91,20 @@ def now() -> _dt.datetime:
     """Now in UTC, truncated to milliseconds: the log keeps milliseconds, so what comes back compares equal."""
     t = _dt.datetime.now(_dt.timezone.utc)
     return t.replace(microsecond=t.microsecond - t.microsecond % 1000)
+
+
+_SECOND: List[Any] = [-1, ""]
+
+
+def now_ts() -> str:
+    """Now as :func:`format_ts` writes it, without building a datetime (the seconds part is cached)."""
+    nanos = time.time_ns()
+    second, millis = divmod(nanos // 1_000_000, 1000)
+    cached = _SECOND
+    if cached[0] != second:
+        cached = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
+        _SECOND[:] = cached
+    return "%s.%03dZ" % (cached[1], millis)
 
 
 def format_ts(t: _dt.datetime) -> str:
@@ -137,4 +187,4 @@ def error_type_of(error: BaseException) -> str:
 
 def encode(event: Mapping[str, Any]) -> bytes:
     """One event as one line of NDJSON (ASCII, so no raw newline can hide in it), without the newline."""
-    return json.dumps(event, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+    return _ENCODER.encode(event).encode("ascii")

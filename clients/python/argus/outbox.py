@@ -29,6 +29,8 @@ MAX_EVENT_BYTES = 1024 * 1024 - 1024
 MAX_QUEUED = 100_000
 MIN_BACKOFF = 0.1
 MAX_BACKOFF = 5.0
+# Background events wait this long for company before they are posted (a done() never waits: it is sent at once).
+LINGER = 0.01
 
 _LOG = logging.getLogger("argus")
 
@@ -70,6 +72,9 @@ class Outbox:
         self._inflight: List[_Item] = []
         self._fatal: Optional[ArgusRequestError] = None
         self._dropped = 0
+        self._durable_queued = 0
+        self._sender_idle = False
+        self._lingering = False
         self._failing = False
         self._closed = False
         self._stopping = threading.Event()
@@ -175,13 +180,18 @@ class Outbox:
                 self._spool_locked([item], sync=item.durable)
                 return
             self._queue.append(item)
-            self._cond.notify_all()
+            if item.durable:
+                self._durable_queued += 1
+            # Wake the sender when it waits for work, or when a lingering batch should go now.
+            if self._sender_idle or (self._lingering and (item.durable or len(self._queue) >= MAX_BATCH_EVENTS)):
+                self._cond.notify_all()
 
     def _failover_locked(self, sync: bool) -> None:
         """Moves every unacknowledged event, oldest first, into the spool (synced when some caller waits)."""
         moved = self._inflight + list(self._queue)
         self._inflight = []
         self._queue.clear()
+        self._durable_queued = 0
         if moved:
             self._spool_locked(moved, sync=sync or any(item.durable for item in moved))
         self._cond.notify_all()
@@ -224,14 +234,17 @@ class Outbox:
         """Sends one batch (from the spool while it holds events, else from the queue). None when that went well,
         else how long to pause (0: the caller's backoff)."""
         with self._cond:
+            self._sender_idle = True
             while not self._stopping.is_set() and (
                     self._fatal is not None or (not self._queue and not self._spool.has_pending())):
                 self._cond.wait()
+            self._sender_idle = False
             if self._stopping.is_set():
                 return None
             if self._spool.has_pending():
                 batch = None
             else:
+                self._linger_locked()
                 batch = self._take_batch_locked()
                 self._inflight = batch
         if batch is None:
@@ -250,6 +263,7 @@ class Outbox:
             if rest:
                 self._note_failure(delivery, len(rest) + len(self._queue))
                 self._queue.extendleft(reversed(rest))
+                self._durable_queued += sum(1 for item in rest if item.durable)
                 self._failover_locked(sync=False)
             self._cond.notify_all()
         return None if not rest else 0.0
@@ -275,6 +289,20 @@ class Outbox:
             return None
         return delivery.retry_after if delivery.retry_after is not None else 0.0
 
+    def _linger_locked(self) -> None:
+        """Lets background events gather for up to LINGER, unless a durable one waits or the batch is full."""
+        deadline = time.monotonic() + LINGER
+        self._lingering = True
+        try:
+            while (self._queue and not self._durable_queued and len(self._queue) < MAX_BATCH_EVENTS
+                   and not self._stopping.is_set() and not self._closed):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._cond.wait(left)
+        finally:
+            self._lingering = False
+
     def _take_batch_locked(self) -> List[_Item]:
         batch: List[_Item] = []
         size = 0
@@ -282,7 +310,10 @@ class Outbox:
             line = self._queue[0].line
             if batch and size + len(line) > MAX_BATCH_BYTES:
                 break
-            batch.append(self._queue.popleft())
+            item = self._queue.popleft()
+            if item.durable:
+                self._durable_queued -= 1
+            batch.append(item)
             size += len(line) + 1
         return batch
 
