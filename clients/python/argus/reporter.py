@@ -112,7 +112,11 @@ class Reporter:
             if self._state != "new":
                 raise RuntimeError("a Reporter opens once; this one is %s" % self._state)
             self._state = "opening"
-        spool = Spool.open(os.path.join(self._spool_root, self._batch_id), self._spool_max_bytes)
+        try:
+            spool = Spool.open(os.path.join(self._spool_root, self._batch_id), self._spool_max_bytes)
+        except BaseException:
+            self._abandon()
+            raise
         self._outbox = Outbox(EventPoster(self._http), spool, self._done_timeout, self._batch_id,
                               on_event=self._on_event)
         start = self._events.event(
