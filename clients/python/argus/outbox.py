@@ -266,7 +266,9 @@ class Outbox:
                 self._durable_queued += sum(1 for item in rest if item.durable)
                 self._failover_locked(sync=False)
             self._cond.notify_all()
-        return None if not rest else 0.0
+        if not rest:
+            return None
+        return delivery.retry_after if delivery.retry_after is not None else 0.0
 
     def _resend_once(self) -> Optional[float]:
         pending = self._spool.read_pending(MAX_BATCH_EVENTS, MAX_BATCH_BYTES)

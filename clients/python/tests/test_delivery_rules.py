@@ -129,3 +129,15 @@ def test_a_slow_argus_makes_done_spool_after_the_done_timeout(fake: FakeArgus, s
     ids = fake.event_ids()
     first = [i for n, i in enumerate(ids) if i not in ids[:n]]
     assert first == [e["event_id"] for e in published]
+
+
+def test_a_503_on_events_spools_them_and_resends_after_its_retry_after(fake: FakeArgus, spool_dir: str,
+                                                                      batch_id: str) -> None:
+    fake.script(503, {"error": "unavailable", "detail": "rebalancing"}, {"Retry-After": "1"})
+    published: List[Dict[str, Any]] = []
+    with reporter(fake.url, spool_dir, batch_id, published) as r:
+        spooled_at = time.monotonic()                              # batch_start met the 503 and went to the spool
+        assert r.undelivered() == 1
+        wait_until(lambda: fake.event_ids() == [published[0]["event_id"]], 10, "batch_start re-sent")
+        assert time.monotonic() - spooled_at >= 0.9
+    assert fake.requests[0] == ("POST", "/api/events") and len(fake.requests) >= 2
