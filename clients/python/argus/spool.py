@@ -20,6 +20,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 import zlib
 from typing import List, Optional, Sequence, Tuple
 
@@ -77,6 +78,7 @@ class Spool:
         self._pending = pending
         self._mutex = threading.Lock()
         self._closed = False
+        _OPEN.add(self)
 
     @classmethod
     def open(cls, directory: str, max_bytes: int) -> "Spool":
@@ -209,6 +211,17 @@ class Spool:
                 os.close(self._append_fd)
                 os.close(self._lock_fd)
 
+    def _forget_in_child(self) -> None:
+        """In a forked child (a DataLoader worker, say): let go of the parent's files without touching them, so
+        that the lock lives as long as the parent, not as long as its children."""
+        self._closed = True
+        self._mutex = threading.Lock()
+        for fd in (self._append_fd, self._lock_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
     def _cut_back(self) -> None:
         """After a failed write: drop a partial record, so that records appended later stay readable."""
         try:
@@ -219,6 +232,19 @@ class Spool:
     def _ensure_open(self) -> None:
         if self._closed:
             raise SpoolError("the Argus spool %s is closed" % self.dir)
+
+
+_OPEN: "weakref.WeakSet[Spool]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for spool in list(_OPEN):
+        if not spool._closed:
+            spool._forget_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _lock(directory: str) -> int:

@@ -110,3 +110,23 @@ def test_frames_carry_a_checksum() -> None:
     assert unframe(record) == LINES[0]
     assert unframe(record[:-1]) is None
     assert unframe(record.replace(b"step", b"stap")) is None
+
+
+def test_a_forked_child_does_not_keep_the_spool_locked(tmp_path: Any) -> None:
+    spool = Spool.open(str(tmp_path), 1 << 20)
+    to_child, from_parent = os.pipe()
+    from_child, to_parent = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child (a DataLoader worker, say) lives on after its parent closes the spool
+        os.write(to_parent, b"forked")                   # os.fork() has returned here: the fork handlers ran
+        os.read(to_child, 1)
+        os._exit(0)
+    try:
+        assert os.read(from_child, 6) == b"forked"
+        spool.close()
+        Spool.open(str(tmp_path), 1 << 20).close()
+    finally:
+        os.write(from_parent, b"x")
+        os.waitpid(pid, 0)
+        for fd in (to_child, from_parent, from_child, to_parent):
+            os.close(fd)
