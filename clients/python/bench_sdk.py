@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "tests"))
 
 from argus import Reporter  # noqa: E402
+from argus_service import DEFAULT_JAR, ArgusService  # noqa: E402
 
 
 def percentile(values: List[float], p: float) -> float:
@@ -49,7 +51,7 @@ def measure_done(url: str, spool: str, count: int) -> List[float]:
     return latencies
 
 
-def measure_progress(url: str, spool: str, count: int) -> "tuple[float, float, float]":
+def measure_progress(url: str, spool: str, count: int) -> Tuple[float, float, float]:
     batch_id = "bench-sdk-progress-" + uuid.uuid4().hex[:8]
     with Reporter(source_project="bench", experiment_type="sdk-progress", n_total=1, batch_id=batch_id, url=url,
                   spool_dir=spool, git_sha="no-git") as r:
@@ -74,10 +76,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (default 3)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="argus-bench-sdk-")
-    service: Optional[object] = None
+    service: Optional[ArgusService] = None
     url = args.url
     if url is None:
-        from argus_service import DEFAULT_JAR, ArgusService
         service = ArgusService(os.environ.get("ARGUS_JAR", DEFAULT_JAR), work)
         service.start()
         url = service.url
@@ -94,7 +95,8 @@ def main() -> None:
                 run, args.progress, enqueue, per_call, delivered))
     finally:
         if service is not None:
-            service.stop()  # type: ignore[attr-defined]
+            service.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
