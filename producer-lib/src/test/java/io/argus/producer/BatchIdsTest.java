@@ -3,33 +3,51 @@ package io.argus.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The published test vectors (README) and the properties that make derived ids safe to rely on. */
+/** The shared test vectors (clients/batch-id-vectors.json) and the properties that make derived ids safe to rely on. */
 class BatchIdsTest {
 
     private static final String SHA_A = "0123456789abcdef0123456789abcdef01234567";
-    private static final String SHA_B = "89abcdef0123456789abcdef0123456789abcdef";
+    /** The vectors every SDK is tested against (the Python SDK's tests read the same file). */
+    static final Path SHARED_VECTORS = Path.of("..", "clients", "batch-id-vectors.json");
 
     @Test
-    void theReadmeVectorsHold() {
-        assertThat(BatchIds.derive("forecasting", "grid-v3", SHA_A, "bench")).isEqualTo("bench-3cb0006d58bffaa9");
-        assertThat(BatchIds.derive("forecasting", "grid-v3", SHA_B, "bench")).isEqualTo("bench-d7836fd6c323d843");
-        assertThat(BatchIds.derive("forecasting", "grid-v3", "no-git", "bench")).isEqualTo("bench-23e2cd41f5e76235");
-        assertThat(BatchIds.derive("vision", "resnet-sweep", SHA_A, "train")).isEqualTo("train-9e8f8f5baaaccdb4");
-        assertThat(BatchIds.derive("météo", "été-2026", "no-git", "bench")).isEqualTo("bench-967cdf3d8966a758");
+    void theSharedVectorsHold() throws Exception {
+        JsonNode vectors = sharedVectors().path("vectors");
+        assertThat(vectors.size()).as("vectors in " + SHARED_VECTORS).isGreaterThanOrEqualTo(7);
+        for (JsonNode vector : vectors) {
+            assertThat(BatchIds.derive(vector.path("project").asText(), vector.path("experiment_name").asText(),
+                vector.path("git_sha").asText(), vector.path("prefix").asText()))
+                .as(vector.toString())
+                .isEqualTo(vector.path("id").asText());
+        }
     }
 
     @Test
-    void fieldBoundariesAreUnambiguous() {
-        assertThat(BatchIds.derive("ab", "c", "no-git", "bench")).isEqualTo("bench-85571787bc5a889d");
-        assertThat(BatchIds.derive("a", "bc", "no-git", "bench")).isEqualTo("bench-128784cb19ee82df");
-        assertThat(HexFormat.of().formatHex(BatchIds.lengthPrefixed("ab", "c", "x")))
-            .isEqualTo("00000002616200000001630000000178");
+    void fieldBoundariesAreUnambiguous() throws Exception {
+        assertThat(BatchIds.derive("ab", "c", "no-git", "bench"))
+            .isNotEqualTo(BatchIds.derive("a", "bc", "no-git", "bench"));
+        JsonNode encodings = sharedVectors().path("encodings");
+        assertThat(encodings.size()).isPositive();
+        for (JsonNode encoding : encodings) {
+            String[] fields = new ObjectMapper().convertValue(encoding.path("fields"), String[].class);
+            assertThat(HexFormat.of().formatHex(BatchIds.lengthPrefixed(fields)))
+                .as(encoding.toString())
+                .isEqualTo(encoding.path("hex").asText());
+        }
+    }
+
+    private static JsonNode sharedVectors() throws Exception {
+        assertThat(SHARED_VECTORS).as("run from the producer-lib module directory").isRegularFile();
+        return new ObjectMapper().readTree(Files.readString(SHARED_VECTORS, StandardCharsets.UTF_8));
     }
 
     @Test
