@@ -59,7 +59,7 @@ public final class RebuildScenario implements Scenario {
         String how = "from process start to exit: JVM start, joining the group, folding, the last commit";
         return List.of(
             Figure.of(SECTION, String.format(Locale.ROOT, "rebuild of %,d events", log.records()), "s", seconds,
-                how + "; target < 20 s for 1,000,000"),
+                how + "; target < 15 s for 1,000,000"),
             Figure.of(SECTION, "rebuild rate", "events/s", rates, how));
     }
 }
