@@ -18,8 +18,8 @@ public final class GrowthScenario implements Scenario {
 
     static final String SECTION = "2. Growth: per-event fold cost by batch size (the service)";
     static final List<Integer> SIZES = List.of(100, 10_000, 100_000);
-    /** One whole batch of 100,000 jobs is about 460,000 events. */
-    static final int EVENTS = 500_000;
+    /** One whole batch of 100,000 jobs is about 460,000 events; a million is two such batches. */
+    static final int EVENTS = 1_000_000;
     private static final long SEED = 20261202L;
 
     @Override
@@ -40,14 +40,20 @@ public final class GrowthScenario implements Scenario {
             prefixes.add(prefix(jobs));
         }
         List<List<Double>> micros = new ArrayList<>();
-        SIZES.forEach(size -> micros.add(new ArrayList<>()));
+        List<List<Double>> rss = new ArrayList<>();
+        SIZES.forEach(size -> {
+            micros.add(new ArrayList<>());
+            rss.add(new ArrayList<>());
+        });
         try (FoldRuns runs = new FoldRuns(context)) {
             for (int run = 1; run <= context.runs(); run++) {
                 for (int i = 0; i < SIZES.size(); i++) {
-                    GroupProgress.Timed timed = runs.argus("growth-" + SIZES.get(i), prefixes.get(i),
-                        MainEventLog.PARTITIONS, Map.of()).timed();
+                    FoldRuns.ArgusRun folded = runs.argus("growth-" + SIZES.get(i), prefixes.get(i),
+                        MainEventLog.PARTITIONS, Map.of());
+                    GroupProgress.Timed timed = folded.timed();
                     double perEvent = 1e6 / timed.secondHalfEventsPerSecond();
                     micros.get(i).add(perEvent);
+                    rss.get(i).add(folded.peakRssMiB());
                     context.progress("growth: run %d/%d, batches of %,d jobs: %.1f us/event (%,.0f events/s over the"
                         + " second half)", run, context.runs(), SIZES.get(i), perEvent,
                         timed.secondHalfEventsPerSecond());
@@ -59,6 +65,11 @@ public final class GrowthScenario implements Scenario {
         for (int i = 0; i < SIZES.size(); i++) {
             figures.add(Figure.of(SECTION, String.format(Locale.ROOT, "batches of %,d jobs", SIZES.get(i)),
                 "us/event", micros.get(i), how));
+        }
+        for (int i = 0; i < SIZES.size(); i++) {
+            figures.add(Figure.of(SECTION, String.format(Locale.ROOT, "service peak RSS, batches of %,d jobs",
+                SIZES.get(i)), "MiB", rss.get(i), String.format(Locale.ROOT, "VmHWM after folding %,d events; "
+                + "-Xmx2g unless --jvm sets the heap", events)));
         }
         for (int i = 1; i < SIZES.size(); i++) {
             List<Double> ratio = new ArrayList<>();
