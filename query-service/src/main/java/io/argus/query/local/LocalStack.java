@@ -4,6 +4,7 @@ import io.argus.embedded.ApicurioDistribution;
 import io.argus.embedded.ApicurioRegistry;
 import io.argus.embedded.StandaloneKafkaBroker;
 import io.argus.streams.app.ArgusConfig;
+import io.argus.streams.topology.StateSerde;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -95,8 +96,18 @@ final class LocalStack implements AutoCloseable {
      * Argus's configuration against a local stack: the environment's settings, except where Kafka, the registry and
      * the fold's state are.
      */
+    /**
+     * The local Argus's application id names the state layout, so that a new layout is folded again from the log on
+     * the first start of a new version, by itself, instead of refusing the old state (a deployed service does the
+     * same roll-out explicitly: docs/operations.md).
+     */
+    public static final String APPLICATION_ID = "argus-layout-" + StateSerde.FORMAT;
+
     static ArgusConfig config(Map<String, String> environment, Path dataDir, LocalEndpoints endpoints) {
         Map<String, String> local = new HashMap<>();
+        if (!environment.containsKey("ARGUS_APPLICATION_ID")) {
+            local.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        }
         local.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers());
         endpoints.registryUrl().ifPresent(url -> local.put(ArgusConfig.REGISTRY_URL, url));
         local.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve(STREAMS_DIR).toString());

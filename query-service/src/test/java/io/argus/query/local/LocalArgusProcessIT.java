@@ -76,7 +76,7 @@ class LocalArgusProcessIT {
         // Argus stopped: the command starts the local Kafka on the data itself, and stops it.
         long verifying = System.nanoTime();
         ArgusJarProcess.Finished verify = ArgusJarProcess.run(workDir, environment, COMMAND_DEADLINE,
-            "verify", "--application-id", "argus", "--against", "argus-v2");
+            "verify", "--application-id", LocalStack.APPLICATION_ID, "--against", "argus-v2");
         assertThat(verify.exit()).as(verify.output()).isZero();
         assertThat(verify.output()).contains("Started the local Kafka on", "stores are identical",
             "Stopping the local Kafka" + System.lineSeparator()).doesNotContain("registry");

@@ -40,7 +40,11 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
         AvroTrust.trustGeneratedClasses();
     }
 
-    static final byte FORMAT_V1 = 1;
+    /**
+     * The layout of the state records. 2: the fold keeps the log once (history index, attempt marks, no journal or
+     * event-ids store). Records of another layout are refused, never misread: roll out by a rebuild.
+     */
+    public static final byte FORMAT = 2;
 
     /** A buffer and an encoder per thread: the serde is shared by every task of the store, on every thread. */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -77,7 +81,7 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
     byte[] encode(T record) {
         Buffers buffers = BUFFERS.get();
         buffers.out.reset();
-        buffers.out.write(FORMAT_V1);
+        buffers.out.write(FORMAT);
         buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.out, buffers.encoder);
         try {
             withSortedMaps(record).customEncode(buffers.encoder);
@@ -105,9 +109,9 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
     }
 
     T decode(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != FORMAT_V1) {
+        if (bytes.length == 0 || bytes[0] != FORMAT) {
             throw new SerializationException("state record of " + schema.getName() + " has format "
-                + (bytes.length == 0 ? "none" : bytes[0]) + ", this version reads " + FORMAT_V1
+                + (bytes.length == 0 ? "none" : bytes[0]) + ", this version reads " + FORMAT
                 + ": rebuild the state under a new application id");
         }
         // customDecode fills the maps it finds: sorted ones, so that writing the record back keeps key order.

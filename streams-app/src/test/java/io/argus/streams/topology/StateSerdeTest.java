@@ -85,7 +85,7 @@ class StateSerdeTest {
     /** The format byte, then what Avro's SpecificDatumWriter writes (the maps here are sorted already). */
     private static <T extends SpecificRecordBase> byte[] genericBytes(T record) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(StateSerde.FORMAT_V1);
+        out.write(StateSerde.FORMAT);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         new SpecificDatumWriter<T>(record.getSchema()).write(record, encoder);
         encoder.flush();
