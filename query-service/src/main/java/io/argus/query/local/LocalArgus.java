@@ -213,21 +213,7 @@ public final class LocalArgus implements AutoCloseable {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
-        for (AutoCloseable part : new AutoCloseable[] {service, stack}) {
-            try {
-                part.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("Argus did not stop cleanly", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        CloseAll.inOrder("Argus did not stop cleanly", service, stack);
     }
 
     /** A start refused for a reason the user can fix; the message says how. */

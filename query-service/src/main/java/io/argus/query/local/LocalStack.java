@@ -214,22 +214,7 @@ final class LocalStack implements AutoCloseable {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
-        for (AutoCloseable part : new AutoCloseable[] {() -> LocalEndpoints.delete(dataDir), broker, registry}) {
-            try {
-                if (part != null) {
-                    part.close();
-                }
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("The local Kafka and registry did not stop cleanly", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        CloseAll.inOrder("The local Kafka and registry did not stop cleanly", () -> LocalEndpoints.delete(dataDir),
+            broker, registry);
     }
 }
