@@ -44,8 +44,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * also kept in key order, for range scans (a clean held record equals the stored one, so scans need only those).
  * A scan takes its snapshot of them before it opens the store's iterator, for the same reason as above.
  *
- * <p>Held records count against a {@link MemoryBudget} shared by every such store of the process, by their encoded
- * size. Over the budget, the least recently used records are written through (when changed) and let go.
+ * <p>Held records count against a {@link MemoryBudget} shared by every such store of the process, by an estimate of
+ * their heap size. Over the budget, the least recently used records are written through (when changed) and let go.
  *
  * <p>Only the stream thread of the task calls {@link #load}, {@link #put}, {@link #delete} and the lifecycle methods.
  */
@@ -54,7 +54,7 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
     /** RocksDB orders keys by their UTF-8 bytes, which is the order of their code points. */
     static final Comparator<String> STORE_ORDER = WriteBackStore::compareCodePoints;
     /** What a changed record is assumed to weigh until it is encoded, when it was never read from the store. */
-    private static final int UNKNOWN_SIZE = 1_024;
+    private static final int UNKNOWN_SIZE = MemoryBudget.heapBytes(1_024);
 
     private final KeyValueStore<String, byte[]> bytes;
     private final StateSerde<V> serde;
@@ -105,7 +105,7 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
             return null;
         }
         V value = serde.decode(stored);
-        hold(key, new Held<>(value, stored.length, false));
+        hold(key, new Held<>(value, MemoryBudget.heapBytes(stored.length), false));
         shrinkToBudget();
         return value;
     }
@@ -161,7 +161,7 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
         for (Iterator<String> keys = dirty.iterator(); keys.hasNext(); ) {
             String key = keys.next();
             Held<V> changed = held.get(key);
-            Held<V> clean = new Held<>(changed.value(), write(key, changed.value()), false);
+            Held<V> clean = new Held<>(changed.value(), MemoryBudget.heapBytes(write(key, changed.value())), false);
             held.put(key, clean);
             keys.remove();
             account(changed.size(), clean.size());
