@@ -44,11 +44,11 @@ final class ArgusHttp {
     }
 
     /** What the server needs from the start. */
-    record Settings(Supplier<Readiness> readiness, PrometheusMeterRegistry metrics, Optional<String> apiToken,
-                    boolean protectReads) {
+    record Settings(Supplier<Readiness> readiness, Supplier<Readiness> liveness, PrometheusMeterRegistry metrics,
+                    Optional<String> apiToken, boolean protectReads) {
     }
 
-    /** {@code /readyz}: ready when the fold runs and the stores answer. */
+    /** {@code /readyz}: ready when the fold runs and the stores answer; {@code /healthz}: the process is alive. */
     record Readiness(boolean ready, String state) {
     }
 
@@ -69,7 +69,12 @@ final class ArgusHttp {
             config.routes.before("/api/*", ctx -> authorize(ctx, settings));
             config.requestLogger.http((ctx, millis) -> recordRequest(settings.metrics(), ctx, millis));
 
-            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "up")));
+            // Down once the fold has stopped for good (its failure budget spent): a restart is what heals it.
+            config.routes.get("/healthz", ctx -> {
+                Readiness alive = settings.liveness().get();
+                ctx.status(alive.ready() ? 200 : 503).json(Map.of("status", alive.ready() ? "up" : "down",
+                    "state", alive.state()));
+            });
             config.routes.get("/readyz", ctx -> {
                 Readiness readiness = settings.readiness().get();
                 ctx.status(readiness.ready() ? 200 : 503).json(Map.of("ready", readiness.ready(),

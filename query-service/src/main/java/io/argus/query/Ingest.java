@@ -66,7 +66,7 @@ final class Ingest {
 
     /** {@code POST /api/batches/{batch_id}/stop}, optional body {@code {"reason": ..., "requested_by": ...}}. */
     void stop(Context ctx, String batchId) {
-        JsonNode body = ctx.body().isBlank() ? ViewJson.mapper().createObjectNode() : readJson(ctx.bodyAsBytes()).get(0);
+        JsonNode body = stopRequest(boundedBody(ctx));
         ArgusEvent stop = ArgusEvent.newBuilder()
             .setEventId(UUID.randomUUID().toString())
             .setBatchId(batchId)
@@ -105,6 +105,25 @@ final class Ingest {
             drained += read;
         }
         return drained;
+    }
+
+    /** Nothing, or one JSON object whose {@code reason} and {@code requested_by}, when given, are strings. */
+    private static JsonNode stopRequest(byte[] raw) {
+        if (new String(raw, StandardCharsets.UTF_8).isBlank()) {
+            return ViewJson.mapper().createObjectNode();
+        }
+        List<JsonNode> values = readJson(raw);
+        if (values.size() != 1 || !values.get(0).isObject()) {
+            throw ApiException.badRequest("a stop request's body is empty or one JSON object "
+                + "{\"reason\": \"...\", \"requested_by\": \"...\"}");
+        }
+        JsonNode body = values.get(0);
+        for (String field : List.of("reason", "requested_by")) {
+            if (body.has(field) && !body.get(field).isTextual()) {
+                throw ApiException.badRequest(field + " must be a string");
+            }
+        }
+        return body;
     }
 
     private static List<JsonNode> readJson(byte[] body) {

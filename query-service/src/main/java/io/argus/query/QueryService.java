@@ -53,7 +53,8 @@ public final class QueryService implements AutoCloseable {
         AtomicReference<ArgusHttp.Parts> parts = new AtomicReference<>();
         AtomicReference<ArgusStreams> fold = new AtomicReference<>();
         long readyMaxLag = config.getLong(ArgusConfig.READY_MAX_LAG);
-        ArgusHttp.Settings settings = new ArgusHttp.Settings(() -> readiness(fold.get(), readyMaxLag), metrics,
+        ArgusHttp.Settings settings = new ArgusHttp.Settings(() -> readiness(fold.get(), readyMaxLag),
+            () -> liveness(fold.get()), metrics,
             config.find(ArgusConfig.API_TOKEN), config.getBoolean(ArgusConfig.PROTECT_READS));
         Javalin http = ArgusHttp.create(() -> Optional.ofNullable(parts.get()), settings)
             .start(config.get(ArgusConfig.HTTP_HOST), config.getInt(ArgusConfig.HTTP_PORT));
@@ -114,6 +115,20 @@ public final class QueryService implements AutoCloseable {
                 + "(ARGUS_APPLICATION_SERVER) to the host:port other instances reach this one at");
         }
         return new HostInfo(host, port);
+    }
+
+    /**
+     * Alive unless the fold stopped for good: ERROR (its threads died beyond the failure budget) or NOT_RUNNING (shut
+     * down). Kubernetes restarts a pod whose {@code /healthz} fails; a new process starts a new fold.
+     */
+    private static ArgusHttp.Readiness liveness(ArgusStreams app) {
+        if (app == null) {
+            return new ArgusHttp.Readiness(true, "STARTING");
+        }
+        KafkaStreams.State state = app.streams().state();
+        boolean dead = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+            || state == KafkaStreams.State.NOT_RUNNING;
+        return new ArgusHttp.Readiness(!dead, state.name());
     }
 
     /** Ready when the fold runs and is caught up: its lag on the event log is at most {@code maxLag} records. */

@@ -240,6 +240,11 @@ class QueryServiceIntegrationTest {
             many.append(event("heartbeat", batch, i, Map.of())).append('\n');
         }
         assertError(api.post("/api/events", many.toString()), 413, "payload_too_large");
+        assertError(api.post("/api/batches/" + batch + "/stop", "[]"), 400, "bad_request");
+        assertError(api.post("/api/batches/" + batch + "/stop", "{\"reason\": 5}"), 400, "bad_request");
+        assertError(api.post("/api/batches/" + batch + "/stop", "{} {}"), 400, "bad_request");
+        assertError(api.post("/api/batches/" + batch + "/stop", "{\"reason\": \"" + "x".repeat(210_000) + "\"}"),
+            413, "payload_too_large");
         assertThat(endOffsets()).as("nothing of a refused request reaches the log").isEqualTo(before);
     }
 

@@ -44,6 +44,23 @@ class ReadinessIntegrationTest {
         }
     }
 
+    @Test
+    void aFoldThatStoppedForGoodFailsTheLivenessProbe() throws Exception {
+        try (QueryService service = QueryService.start(config("1000"), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(service.port(), Optional.empty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/readyz").status() == 200);
+            assertThat(api.get("/healthz").status()).isEqualTo(200);
+
+            // What the thread failure policy does once its budget is spent: the Streams client shuts down.
+            service.fold().streams().close(Duration.ofSeconds(30));
+
+            ApiClient.Answer health = api.get("/healthz");
+            assertThat(health.status()).as(health.body()).isEqualTo(503);
+            assertThat(health.json().path("status").asText()).isEqualTo("down");
+            assertThat(health.json().path("state").asText()).isEqualTo("NOT_RUNNING");
+        }
+    }
+
     private ArgusConfig config(String maxLag) throws Exception {
         return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
