@@ -78,11 +78,17 @@ final class FlatEventParser {
         if (batchId == null) {
             errors.add(new FieldError(index, "batch_id", "is required"));
         }
+        String eventId = text(json, "event_id");
+        if (eventId != null && eventId.isBlank()) {
+            // A fresh id in its place would make a retry of this request count twice: say so instead.
+            errors.add(new FieldError(index, "event_id", "must not be blank: send your own id, or leave the field "
+                + "out to have one assigned"));
+        }
         if (errors.size() > before) {
             return null;
         }
         ArgusEvent event = ArgusEvent.newBuilder()
-            .setEventId(textOr(json, "event_id", UUID.randomUUID().toString()))
+            .setEventId(eventId != null ? eventId : UUID.randomUUID().toString())
             .setBatchId(batchId)
             .setTs(ts)
             .setProducer(textOr(json, "producer", defaultProducer))

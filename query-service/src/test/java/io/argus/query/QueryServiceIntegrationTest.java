@@ -228,11 +228,12 @@ class QueryServiceIntegrationTest {
             event("teleport", batch, 1, Map.of()),
             event("job_start", batch, 1, Map.of("job_id", "j", "attempt", "one", "colour", "red")),
             event("job_start", batch, 1, Map.of("job_id", "j".repeat(600), "attempt", 1)),
-            event("job_done", batch, 1, Map.of("job_id", "j", "attempt", 1, "result", "r".repeat(70_000)))) + "]");
+            event("job_done", batch, 1, Map.of("job_id", "j", "attempt", 1, "result", "r".repeat(70_000))),
+            event("heartbeat", batch, 1, Map.of("event_id", "  "))) + "]");
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.json().path("errors")).extracting(e -> e.path("index").asInt() + ":" + e.path("field")
             .asText()).containsExactlyInAnyOrder("1:job_id", "2:attempt", "3:type", "4:colour", "4:attempt",
-                "5:job_id", "6:result");
+                "5:job_id", "6:result", "7:event_id");
         assertError(api.post("/api/events", "{\"type\": "), 400, "bad_request");
         assertError(api.post("/api/events", "x".repeat(210_000)), 413, "payload_too_large");
         StringBuilder many = new StringBuilder();
