@@ -87,7 +87,7 @@ final class BatchReads {
         }
         BatchAggregate aggregate = new BatchAggregate();
         for (long from = 0; from < prefix; from += FOLD_READ_SIZE) {
-            readEvents(batchId, from, (int) Math.min(FOLD_READ_SIZE, prefix - from))
+            readEvents(batchId, from, Math.min(prefix, from + FOLD_READ_SIZE))
                 .forEach(event -> aggregate.apply(event.event()));
         }
         return BatchAnswer.of(aggregate.batch().orElseThrow(), asOf, stallTimeout);
@@ -134,10 +134,10 @@ final class BatchReads {
 
     /** One page of the batch's history, in log order, from position {@code from}: costs O(limit), not O(history). */
     List<Map<String, Object>> events(String batchId, long from, int limit) {
-        batch(batchId);
+        long size = batch(batchId).getHistorySize();
         List<Map<String, Object>> page = new ArrayList<>(limit);
         long position = from;
-        for (LoggedEvent logged : readEvents(batchId, from, limit)) {
+        for (LoggedEvent logged : readEvents(batchId, from, Math.min(size, from + limit))) {
             Map<String, Object> json = EventJson.toMap(logged.event());
             json.put("effect", logged.place().getEffect().name());
             json.put("partition", logged.place().getPartition());
@@ -152,14 +152,13 @@ final class BatchReads {
     private record LoggedEvent(HistoryRef place, ArgusEvent event) {
     }
 
-    /** Up to {@code limit} events of the batch's history from {@code from}, read from the log. */
-    private List<LoggedEvent> readEvents(String batchId, long from, int limit) {
-        long size = batch(batchId).getHistorySize();
-        List<HistoryRef> places = new ArrayList<>(limit);
-        for (long position = from; position < Math.min(size, from + limit); ) {
+    /** The events of the batch's history from position {@code from} up to {@code end} (exclusive), read from the log. */
+    private List<LoggedEvent> readEvents(String batchId, long from, long end) {
+        List<HistoryRef> places = new ArrayList<>();
+        for (long position = from; position < end; ) {
             List<HistoryRef> chunk = chunk(batchId, position);
             int offset = (int) (position % HistoryIndex.CHUNK_SIZE);
-            int take = (int) Math.min(chunk.size() - offset, Math.min(size, from + limit) - position);
+            int take = (int) Math.min(chunk.size() - offset, end - position);
             if (take <= 0) {
                 break;
             }

@@ -8,42 +8,38 @@ import io.argus.schemas.avro.JobProgress;
 import io.argus.schemas.avro.JobStart;
 import java.util.Optional;
 
-/** The job an event is about, for the five job event types. */
+/** The job an event is about, and which attempt of it, for the five job event types. */
 public final class JobIds {
+
+    /** One attempt of one job. */
+    private record Ref(String jobId, int attempt) {
+    }
 
     private JobIds() {
     }
 
     public static Optional<String> of(ArgusEvent event) {
-        Object payload = event.getPayload();
-        if (payload instanceof JobStart start) {
-            return Optional.of(start.getJobId());
-        } else if (payload instanceof JobProgress progress) {
-            return Optional.of(progress.getJobId());
-        } else if (payload instanceof JobDone done) {
-            return Optional.of(done.getJobId());
-        } else if (payload instanceof JobFailed failed) {
-            return Optional.of(failed.getJobId());
-        } else if (payload instanceof Attribution attribution) {
-            return Optional.of(attribution.getJobId());
-        }
-        return Optional.empty();
+        return ref(event).map(Ref::jobId);
     }
 
     /** The attempt a job event is about; 0 for other events. */
     static int attemptOf(ArgusEvent event) {
+        return ref(event).map(Ref::attempt).orElse(0);
+    }
+
+    private static Optional<Ref> ref(ArgusEvent event) {
         Object payload = event.getPayload();
         if (payload instanceof JobStart start) {
-            return start.getAttempt();
+            return Optional.of(new Ref(start.getJobId(), start.getAttempt()));
         } else if (payload instanceof JobProgress progress) {
-            return progress.getAttempt();
+            return Optional.of(new Ref(progress.getJobId(), progress.getAttempt()));
         } else if (payload instanceof JobDone done) {
-            return done.getAttempt();
+            return Optional.of(new Ref(done.getJobId(), done.getAttempt()));
         } else if (payload instanceof JobFailed failed) {
-            return failed.getAttempt();
+            return Optional.of(new Ref(failed.getJobId(), failed.getAttempt()));
         } else if (payload instanceof Attribution attribution) {
-            return attribution.getAttempt();
+            return Optional.of(new Ref(attribution.getJobId(), attribution.getAttempt()));
         }
-        return 0;
+        return Optional.empty();
     }
 }

@@ -214,7 +214,7 @@ final class JobRules {
 
     private Effect mergeFailure(JobFailed failed) {
         List<Failure> failures = new ArrayList<>(job.getFailures());
-        Optional<Failure> existing = failures.stream().filter(f -> f.getAttempt() == failed.getAttempt()).findFirst();
+        Optional<Failure> existing = failureOf(failed.getAttempt());
         // The failure is a nested record of the input: change a copy of it, in its place in the new list.
         Failure failure = existing.map(found -> {
             Failure copy = Failure.newBuilder(found).build();
@@ -312,7 +312,7 @@ final class JobRules {
     /** Changes a copy of the attempt's marks (new ones when it has none), in a new list sorted by attempt. */
     private void mark(int attempt, Consumer<AttemptMarks> change) {
         List<AttemptMarks> marks = new ArrayList<>(job.getAttemptMarks());
-        Optional<AttemptMarks> existing = marks.stream().filter(m -> m.getAttempt() == attempt).findFirst();
+        Optional<AttemptMarks> existing = marksOf(attempt);
         AttemptMarks changed = existing.map(found -> new AttemptMarks(found.getAttempt(), found.getStartEventId(),
                 found.getDoneEventId(), found.getMaxStep()))
             .orElseGet(() -> new AttemptMarks(attempt, null, null, null));

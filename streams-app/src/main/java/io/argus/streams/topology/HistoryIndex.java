@@ -27,7 +27,7 @@ public final class HistoryIndex {
 
     /** Appends the event at {@code position} (the batch's history size before it) of the batch's history. */
     void append(String batchId, long position, int partition, long offset, LoggedType type, Effect effect, long ts) {
-        String key = StoreKeys.historyChunk(batchId, position / CHUNK_SIZE);
+        String key = chunkKey(batchId, position);
         HistoryChunk open = position % CHUNK_SIZE == 0 ? null : chunks.load(key);
         List<HistoryRef> entries = new ArrayList<>(open == null ? 1 : open.getEntries().size() + 1);
         if (open != null) {
