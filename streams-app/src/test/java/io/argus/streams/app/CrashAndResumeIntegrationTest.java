@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
-import io.argus.registry.RegistryClientConfig;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.BatchOutcome;
-import io.argus.schemas.wire.ArgusEventSerializer;
 import io.argus.streams.fold.TestEvents;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.BatchStatus;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -37,11 +34,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -72,13 +66,14 @@ class CrashAndResumeIntegrationTest {
     void aCrashedBatchResumesWithOnlyWhatIsLeftAndARebuildEndsWithIdenticalStores(@TempDir Path stateDir)
         throws Exception {
         String prefix = TestNames.unique("resume") + ".";
-        ArgusConfig first = config(prefix, TestNames.unique("argus-first"), stateDir.resolve("first"));
+        ArgusConfig first = FoldOnBroker.config(stack, prefix, 
+            TestNames.unique("argus-first"), stateDir.resolve("first"));
         List<String> planned = IntStream.range(0, 120).mapToObj(i -> "dataset" + (i / 12) + "/model" + (i % 12))
             .toList();
         TestEvents events = new TestEvents(BATCH);
 
         try (ArgusStreams app = ArgusStreams.start(first);
-             KafkaProducer<String, ArgusEvent> launcher = producer()) {
+             KafkaProducer<String, ArgusEvent> launcher = FoldOnBroker.producer(stack)) {
             assertThat(app.awaitRunning(DEADLINE)).isTrue();
             String topic = app.topics().events().name();
 
@@ -95,7 +90,7 @@ class CrashAndResumeIntegrationTest {
             // A spool re-sends what it was not sure about: the same events, the same ids.
             firstRun.add(start);
             firstRun.add(firstRun.get(3));
-            send(launcher, topic, firstRun);
+            FoldOnBroker.send(launcher, topic, firstRun);
 
             await().atMost(DEADLINE).ignoreExceptions()
                 .until(() -> batch(app.streams()).getJobsDone() == 47);
@@ -114,7 +109,7 @@ class CrashAndResumeIntegrationTest {
                 resumed.add(events.jobDone(1002, jobId, attempt));
             }
             resumed.add(events.batchDone(1100, BatchOutcome.done));
-            send(launcher, topic, resumed);
+            FoldOnBroker.send(launcher, topic, resumed);
 
             await().atMost(DEADLINE).ignoreExceptions()
                 .until(() -> batch(app.streams()).getStatus() == BatchStatus.done);
@@ -138,7 +133,8 @@ class CrashAndResumeIntegrationTest {
             assertThat(view.path("progress").asDouble()).isEqualTo(1.0);
             assertThat(view.path("resume_count").asInt()).isEqualTo(1);
         }
-        ArgusConfig rebuilt = config(prefix, TestNames.unique("argus-rebuilt"), stateDir.resolve("rebuilt"));
+        ArgusConfig rebuilt = FoldOnBroker.config(stack, prefix, 
+            TestNames.unique("argus-rebuilt"), stateDir.resolve("rebuilt"));
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         long folded = new Rebuild(rebuilt, new PrintStream(progress, true, StandardCharsets.UTF_8),
             Duration.ofMillis(200)).run(DEADLINE);
@@ -160,16 +156,16 @@ class CrashAndResumeIntegrationTest {
     @Test
     void verifyTellsDifferentStoresApart(@TempDir Path stateDir) throws Exception {
         String prefix = TestNames.unique("verify") + ".";
-        ArgusConfig one = config(prefix, TestNames.unique("argus-one"), stateDir.resolve("one"));
-        ArgusConfig two = config(prefix, TestNames.unique("argus-two"), stateDir.resolve("two"));
+        ArgusConfig one = FoldOnBroker.config(stack, prefix, TestNames.unique("argus-one"), stateDir.resolve("one"));
+        ArgusConfig two = FoldOnBroker.config(stack, prefix, TestNames.unique("argus-two"), stateDir.resolve("two"));
         TestEvents events = new TestEvents(BATCH);
-        try (KafkaProducer<String, ArgusEvent> launcher = producer()) {
+        try (KafkaProducer<String, ArgusEvent> launcher = FoldOnBroker.producer(stack)) {
             String topic = prefix + "argus.events";
             try (ArgusStreams app = ArgusStreams.start(one)) {
-                send(launcher, topic, List.of(events.batchStart(0, 2), events.jobStart(1, "j", 1)));
+                FoldOnBroker.send(launcher, topic, List.of(events.batchStart(0, 2), events.jobStart(1, "j", 1)));
                 await().atMost(DEADLINE).ignoreExceptions().until(() -> jobs(app.streams()).containsKey("j"));
             }
-            send(launcher, topic, List.of(events.jobDone(2, "j", 1)));
+            FoldOnBroker.send(launcher, topic, List.of(events.jobDone(2, "j", 1)));
             new Rebuild(two, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 Duration.ofMillis(200)).run(DEADLINE);
         }
@@ -183,16 +179,6 @@ class CrashAndResumeIntegrationTest {
         assertThat(verdict.toString(StandardCharsets.UTF_8)).contains("DIFFERENT", "stores differ");
     }
 
-    private ArgusConfig config(String topicsPrefix, String applicationId, Path stateDir) {
-        return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
-            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-            RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
-            StreamsConfig.APPLICATION_ID_CONFIG, applicationId,
-            StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-            ArgusConfig.TOPICS_PREFIX, topicsPrefix,
-            ArgusConfig.TOPICS_PARTITIONS, "3"));
-    }
-
     private Map<String, StoreDigest.Digest> digests(ArgusConfig config) {
         Properties client = new Properties();
         client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
@@ -200,27 +186,6 @@ class CrashAndResumeIntegrationTest {
         return Set.of(ArgusTopology.BATCHES_STORE, ArgusTopology.JOBS_STORE, ArgusTopology.HISTORY_STORE).stream()
             .map(store -> StoreDigest.of(client, applicationId, store, DEADLINE, System.out))
             .collect(Collectors.toMap(StoreDigest.Digest::store, digest -> digest));
-    }
-
-    private KafkaProducer<String, ArgusEvent> producer() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        config.put(RegistryClientConfig.URL, stack.registry().confluentApiUrl());
-        return new KafkaProducer<>(config, new StringSerializer(), configured(new ArgusEventSerializer(), config));
-    }
-
-    private static ArgusEventSerializer configured(ArgusEventSerializer serializer, Properties config) {
-        Map<String, Object> settings = new HashMap<>();
-        config.forEach((key, value) -> settings.put(key.toString(), value));
-        serializer.configure(settings, false);
-        return serializer;
-    }
-
-    private static void send(KafkaProducer<String, ArgusEvent> producer, String topic, List<ArgusEvent> events) {
-        events.forEach(event -> producer.send(new ProducerRecord<>(topic, event.getBatchId(), event)));
-        producer.flush();
     }
 
     private static BatchState batch(KafkaStreams streams) {

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
-import io.argus.registry.RegistryClientConfig;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.BatchOutcome;
-import io.argus.schemas.wire.ArgusEventSerializer;
 import io.argus.streams.fold.TestEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,20 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,12 +58,12 @@ class KillNineIntegrationTest {
         int half = log.size() / 2;
 
         Process first = fold(killed, prefix, dir.resolve("killed"), dir.resolve("first.log"));
-        try (KafkaProducer<String, ArgusEvent> producer = producer(); Admin admin = admin()) {
+        try (KafkaProducer<String, ArgusEvent> producer = FoldOnBroker.producer(stack); Admin admin = admin()) {
             awaitTopic(admin, topic);
-            send(producer, topic, log.subList(0, half));
+            FoldOnBroker.send(producer, topic, log.subList(0, half));
             // Killed once it has committed some of the log and is still folding the rest.
             await().atMost(DEADLINE).until(() -> committed(admin, killed) > half / 4);
-            send(producer, topic, log.subList(half, log.size()));
+            FoldOnBroker.send(producer, topic, log.subList(half, log.size()));
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             long end = endOffsets(admin, topic);
@@ -87,7 +79,7 @@ class KillNineIntegrationTest {
             }
         }
 
-        ArgusConfig rebuilt = config(prefix, TestNames.unique("argus-clean"), dir.resolve("clean"));
+        ArgusConfig rebuilt = FoldOnBroker.config(stack, prefix, TestNames.unique("argus-clean"), dir.resolve("clean"));
         new Rebuild(rebuilt, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             Duration.ofMillis(500)).run(DEADLINE);
         ByteArrayOutputStream verdict = new ByteArrayOutputStream();
@@ -154,16 +146,6 @@ class KillNineIntegrationTest {
         return builder.start();
     }
 
-    private ArgusConfig config(String prefix, String applicationId, Path stateDir) {
-        return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
-            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-            RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
-            StreamsConfig.APPLICATION_ID_CONFIG, applicationId,
-            StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-            ArgusConfig.TOPICS_PREFIX, prefix,
-            ArgusConfig.TOPICS_PARTITIONS, "3"));
-    }
-
     private Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()));
     }
@@ -180,23 +162,5 @@ class KillNineIntegrationTest {
     private static long endOffsets(Admin admin, String topic) throws Exception {
         Map<TopicPartition, Long> end = LogOffsets.end(admin, topic);
         return end.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private KafkaProducer<String, ArgusEvent> producer() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        config.put(RegistryClientConfig.URL, stack.registry().confluentApiUrl());
-        ArgusEventSerializer serializer = new ArgusEventSerializer();
-        serializer.configure(config, false);
-        Properties properties = new Properties();
-        properties.putAll(config);
-        return new KafkaProducer<>(properties, new StringSerializer(), serializer);
-    }
-
-    private static void send(KafkaProducer<String, ArgusEvent> producer, String topic, List<ArgusEvent> events) {
-        events.forEach(event -> producer.send(new ProducerRecord<>(topic, event.getBatchId(), event)));
-        producer.flush();
     }
 }
