@@ -29,14 +29,18 @@ public final class ApicurioRegistry implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final int LOG_TAIL_LINES = 40;
 
+    private static final String PID_FILE_NAME = "apicurio-registry.pid";
+
     private final ChildProcess process;
     private final String baseUrl;
     private final Path logFile;
+    private final LeftoverChild pidFile;
 
-    private ApicurioRegistry(ChildProcess process, String baseUrl, Path logFile) {
+    private ApicurioRegistry(ChildProcess process, String baseUrl, Path logFile, LeftoverChild pidFile) {
         this.process = process;
         this.baseUrl = baseUrl;
         this.logFile = logFile;
+        this.pidFile = pidFile;
     }
 
     public static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir) {
@@ -45,20 +49,25 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /**
      * Starts the registry with its output in {@code workDir}/{@value #LOG_FILE_NAME} and returns once it is
-     * ready and configured. {@code workDir} belongs to this registry: the log file is overwritten.
+     * ready and configured. {@code workDir} belongs to this registry: the log file is overwritten, and a registry
+     * still running there (its parent JVM was killed) is stopped first.
      */
     public static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, Duration readyTimeout) {
         requireJava(distribution.minimumJavaVersion());
         Path logFile = createWorkDir(workDir).resolve(LOG_FILE_NAME);
+        LeftoverChild pidFile = new LeftoverChild(workDir, PID_FILE_NAME);
+        pidFile.stopIfRunning("Apicurio Registry");
         ChildProcess process = ChildProcess.start("apicurio-registry", command(distribution), workDir, logFile);
+        pidFile.record(process.pid());
         try {
             int port = awaitReady(process, logFile, readyTimeout);
             String baseUrl = "http://127.0.0.1:" + port;
             setGlobalCompatibility(new ConfluentCompatApi(baseUrl), process);
             LOG.debug("Apicurio Registry (pid {}) ready at {}", process.pid(), baseUrl);
-            return new ApicurioRegistry(process, baseUrl, logFile);
+            return new ApicurioRegistry(process, baseUrl, logFile, pidFile);
         } catch (RuntimeException e) {
             process.stop();
+            pidFile.forget();
             throw e;
         }
     }
@@ -189,5 +198,6 @@ public final class ApicurioRegistry implements AutoCloseable {
     @Override
     public void close() {
         process.stop();
+        pidFile.forget();
     }
 }
