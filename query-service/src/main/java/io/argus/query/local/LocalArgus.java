@@ -129,6 +129,10 @@ public final class LocalArgus implements AutoCloseable {
         if (local.find(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG).isEmpty()) {
             membership.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, LOCAL_SESSION_TIMEOUT_MS);
         }
+        // The broker is ours and dies with the fold: a transaction it forgot across a kill -9 is closed here.
+        if (!environment.containsKey("ARGUS_TRANSACTIONS_HANGING")) {
+            membership.put(ArgusConfig.TRANSACTIONS_HANGING, "abort");
+        }
         return local.with(membership);
     }
 

@@ -35,6 +35,8 @@ public final class ArgusConfig extends Settings {
     public static final String VIEWS_INTERVAL_MS = "argus.views.interval.ms";
     public static final String ROCKSDB_MEMORY_BYTES = "argus.rocksdb.memory.bytes";
     public static final String FOLD_CACHE_MAX_BYTES = "argus.fold.cache.max.bytes";
+    public static final String TRANSACTIONS_HANGING = "argus.transactions.hanging";
+    public static final String TRANSACTIONS_HANGING_CHECK_MS = "argus.transactions.hanging.check.ms";
 
     /** The {@code argus.*} keys Streams plugins read from the configuration Streams hands them. */
     private static final Set<String> STREAMS_PLUGIN_KEYS = Set.of(ROCKSDB_MEMORY_BYTES);
@@ -59,7 +61,9 @@ public final class ArgusConfig extends Settings {
         Map.entry("ARGUS_READY_MAX_LAG", READY_MAX_LAG),
         Map.entry("ARGUS_VIEWS_INTERVAL_MS", VIEWS_INTERVAL_MS),
         Map.entry("ARGUS_ROCKSDB_MEMORY_BYTES", ROCKSDB_MEMORY_BYTES),
-        Map.entry("ARGUS_FOLD_CACHE_MAX_BYTES", FOLD_CACHE_MAX_BYTES));
+        Map.entry("ARGUS_FOLD_CACHE_MAX_BYTES", FOLD_CACHE_MAX_BYTES),
+        Map.entry("ARGUS_TRANSACTIONS_HANGING", TRANSACTIONS_HANGING),
+        Map.entry("ARGUS_TRANSACTIONS_HANGING_CHECK_MS", TRANSACTIONS_HANGING_CHECK_MS));
     /** {@code ARGUS_KAFKA_SASL_MECHANISM=PLAIN} sets {@code sasl.mechanism=PLAIN}. */
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -82,7 +86,9 @@ public final class ArgusConfig extends Settings {
         Map.entry(VIEWS_INTERVAL_MS, "100"),
         Map.entry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName()),
         Map.entry(ROCKSDB_MEMORY_BYTES, Long.toString(64L << 20)),
-        Map.entry(FOLD_CACHE_MAX_BYTES, Long.toString(64L << 20)));
+        Map.entry(FOLD_CACHE_MAX_BYTES, Long.toString(64L << 20)),
+        Map.entry(TRANSACTIONS_HANGING, "warn"),
+        Map.entry(TRANSACTIONS_HANGING_CHECK_MS, "5000"));
 
     private ArgusConfig(Map<String, String> values) {
         super(values);

@@ -4,6 +4,7 @@ import io.argus.registry.HttpSchemaRegistryClient;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.registry.SchemaRegistryClient;
 import io.argus.schemas.ArgusTopics;
+import io.argus.schemas.Topic;
 import io.argus.schemas.wire.ArgusEventSerde;
 import io.argus.schemas.wire.SerdeSettings;
 import io.argus.streams.topology.ArgusTopology;
@@ -11,8 +12,10 @@ import io.argus.streams.topology.FoldCounters;
 import io.argus.streams.topology.MemoryBudget;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -44,6 +47,7 @@ public final class ArgusStreams implements AutoCloseable {
     private final FoldCounters counters = new FoldCounters();
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
+    private HangingTransactionGuard hangingTransactions;
 
     private ArgusStreams(ArgusConfig config) {
         // A bad budget is a configuration mistake: say so here, not later in every stream thread.
@@ -77,8 +81,23 @@ public final class ArgusStreams implements AutoCloseable {
         }
         LOG.info("Starting application {} on {} (state in {})", config.get(StreamsConfig.APPLICATION_ID_CONFIG),
             config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), config.get(StreamsConfig.STATE_DIR_CONFIG));
+        app.hangingTransactions = app.startHangingTransactionGuard();
         app.streams.start();
         return app;
+    }
+
+    private HangingTransactionGuard startHangingTransactionGuard() {
+        String applicationId = config.get(StreamsConfig.APPLICATION_ID_CONFIG);
+        Set<String> argusTopics = topics.all().stream().map(Topic::name).collect(Collectors.toSet());
+        Admin admin = Admin.create(adminProperties(config));
+        // Changelog topics are named <application id>-<store>-changelog.
+        HangingTransactions scope = new HangingTransactions(admin,
+            topic -> argusTopics.contains(topic) || topic.startsWith(applicationId + "-"), applicationId);
+        return HangingTransactionGuard.start(admin, scope,
+            HangingTransactionGuard.Mode.parse(ArgusConfig.TRANSACTIONS_HANGING,
+                config.get(ArgusConfig.TRANSACTIONS_HANGING)),
+            config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+            Duration.ofMillis(config.getLong(ArgusConfig.TRANSACTIONS_HANGING_CHECK_MS)));
     }
 
     /** Waits until Kafka Streams first reaches RUNNING; false when the deadline passes first. */
@@ -102,11 +121,19 @@ public final class ArgusStreams implements AutoCloseable {
         return config;
     }
 
+    /** Hanging transactions found and aborted on Argus's partitions ({@link HangingTransactionGuard}). */
+    public HangingTransactionGuard hangingTransactions() {
+        return hangingTransactions;
+    }
+
     /** Leaves the consumer group, so the partitions move to other instances at once, not after a session timeout. */
     @Override
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
+        if (hangingTransactions != null) {
+            hangingTransactions.close();
+        }
         registry.close();
     }
 
