@@ -2,6 +2,7 @@ package io.argus.query;
 
 import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.app.ArgusStreams;
+import io.argus.streams.app.HangingTransactionGuard;
 import io.argus.streams.fold.Effect;
 import io.argus.streams.topology.FoldCounters;
 import io.javalin.Javalin;
@@ -66,6 +67,7 @@ public final class QueryService implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(app.streams());
         streamsMetrics.bindTo(metrics);
         bindFoldCounters(app.counters(), metrics);
+        bindHangingTransactions(app.hangingTransactions(), metrics);
 
         EventPublisher publisher = new EventPublisher(config.streamsProperties(), app.topics().events());
         LocalStores stores = new LocalStores(app.streams());
@@ -156,6 +158,15 @@ public final class QueryService implements AutoCloseable {
         }
         FunctionCounter.builder("argus.dead.letters", counters, FoldCounters::deadLetters)
             .description("Records sent to the dead-letter topic")
+            .register(metrics);
+    }
+
+    private static void bindHangingTransactions(HangingTransactionGuard guard, PrometheusMeterRegistry metrics) {
+        FunctionCounter.builder("argus.transactions.hanging.found", guard, HangingTransactionGuard::found)
+            .description("Transactions found open on Argus partitions with no coordinator tracking them")
+            .register(metrics);
+        FunctionCounter.builder("argus.transactions.hanging.aborted", guard, HangingTransactionGuard::aborted)
+            .description("Hanging transactions aborted (argus.transactions.hanging=abort)")
             .register(metrics);
     }
 }
