@@ -11,6 +11,8 @@ import io.argus.streams.topology.ArgusTopology;
 import io.argus.streams.topology.FoldCounters;
 import io.argus.streams.topology.MemoryBudget;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -40,6 +43,8 @@ public final class ArgusStreams implements AutoCloseable {
      * to this much work.
      */
     static final String COMMIT_INTERVAL_MS = "500";
+    /** What Kafka Streams gives its producers' {@code transaction.timeout.ms} under exactly-once. */
+    private static final long STREAMS_TRANSACTION_TIMEOUT_MS = 10_000;
 
     private final ArgusConfig config;
     private final SchemaRegistryClient registry;
@@ -53,7 +58,7 @@ public final class ArgusStreams implements AutoCloseable {
         // A bad budget is a configuration mistake: say so here, not later in every stream thread.
         BoundedRocksDbMemory.budget(config.asMap());
         this.config = config;
-        this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromMap(config.registrySettings()));
+        this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromMap(registrySettingsWithin(config)));
         this.topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()),
             config.get(ArgusConfig.TOPICS_PREFIX));
         Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
@@ -135,6 +140,39 @@ public final class ArgusStreams implements AutoCloseable {
             hangingTransactions.close();
         }
         registry.close();
+    }
+
+    /**
+     * The registry settings, with one call's deadline bounded to half the fold's transaction timeout under
+     * exactly-once: a writer-schema lookup on the stream thread must end, answered or failed, while its transaction
+     * is still open. A failed lookup then restarts the task from its last commit (FoldProcessor), instead of the
+     * coordinator aborting the transaction under a thread that still waits (30 s of lookup against 10 s).
+     */
+    static Map<String, String> registrySettingsWithin(ArgusConfig config) {
+        Map<String, String> settings = new HashMap<>(config.registrySettings());
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            return settings;
+        }
+        long bound = transactionTimeoutMs(config) / 2;
+        long call = Math.min(bound, millis(settings, RegistryClientConfig.CALL_TIMEOUT_MS,
+            RegistryClientConfig.DEFAULT_CALL_TIMEOUT));
+        long request = Math.min(call, millis(settings, RegistryClientConfig.REQUEST_TIMEOUT_MS,
+            RegistryClientConfig.DEFAULT_REQUEST_TIMEOUT));
+        settings.put(RegistryClientConfig.CALL_TIMEOUT_MS, Long.toString(call));
+        settings.put(RegistryClientConfig.REQUEST_TIMEOUT_MS, Long.toString(request));
+        return settings;
+    }
+
+    /** The stream threads' producers' transaction timeout: Streams sets 10 s under exactly-once unless told. */
+    private static long transactionTimeoutMs(ArgusConfig config) {
+        String producerKey = StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        return config.find(producerKey).or(() -> config.find(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))
+            .map(Long::parseLong).orElse(STREAMS_TRANSACTION_TIMEOUT_MS);
+    }
+
+    private static long millis(Map<String, String> settings, String key, Duration fallback) {
+        String value = settings.get(key);
+        return value == null || value.isBlank() ? fallback.toMillis() : Long.parseLong(value.strip());
     }
 
     static Properties adminProperties(ArgusConfig config) {

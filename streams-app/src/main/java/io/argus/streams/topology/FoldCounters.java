@@ -16,6 +16,7 @@ public final class FoldCounters {
 
     private final Map<Effect, LongAdder> byEffect = new EnumMap<>(Effect.class);
     private final Map<String, LongAdder> deadLettersByReason = new ConcurrentHashMap<>();
+    private final LongAdder registryUnavailable = new LongAdder();
 
     public FoldCounters() {
         for (Effect effect : Effect.values()) {
@@ -31,12 +32,27 @@ public final class FoldCounters {
         deadLettersByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
+    void registryUnavailable() {
+        registryUnavailable.increment();
+    }
+
+    /** Times a task started again from its last commit because the registry did not answer for a record. */
+    public long registryRetries() {
+        return registryUnavailable.sum();
+    }
+
     public long events(Effect effect) {
         return byEffect.get(effect).sum();
     }
 
     public long deadLetters() {
         return deadLettersByReason.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Every record the fold has handled, whatever became of it: grows as long as the fold moves. */
+    public long records() {
+        return byEffect.values().stream().mapToLong(LongAdder::sum).sum()
+            + deadLetters();
     }
 
     /** Dead letters by reason, for example {@code CORRUPT_PAYLOAD} or {@code attempt}. */

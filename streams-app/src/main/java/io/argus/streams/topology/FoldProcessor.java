@@ -1,5 +1,6 @@
 package io.argus.streams.topology;
 
+import io.argus.registry.SchemaRegistryException;
 import io.argus.schemas.EventType;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.wire.InvalidEventBytesException;
@@ -19,8 +20,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,6 +31,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one record of the event log: decodes and validates it (dead-lettering what fails), folds it into the batch
@@ -45,6 +50,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * crash between that commit and the publication only delays the view: the restarted task publishes it.
  */
 final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FoldProcessor.class);
 
     private final Deserializer<ArgusEvent> events;
     private final FoldCounters counters;
@@ -92,6 +99,8 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
         } catch (InvalidEventBytesException e) {
             deadLetter(record, source, DeadLetters.CATEGORY_BYTES, e.reason().name(), e.getMessage());
             return;
+        } catch (SchemaRegistryException e) {
+            throw registryUnavailable(source, e);
         }
         Optional<Violation> violation = EventValidator.validate(event);
         if (violation.isEmpty() && !event.getBatchId().equals(record.key())) {
@@ -105,6 +114,21 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
             return;
         }
         fold(event, record, source);
+    }
+
+    /**
+     * The registry did not answer for the record's writer schema (an unknown id is a bad record, handled above). The
+     * record is not bad, so it is not dead-lettered, and the thread must not die for it either: the task starts again
+     * from its last commit (under exactly-once its state is restored from the changelog) and meets the record again.
+     * The registry client's deadline is shorter than the transaction timeout ({@code ArgusStreams}), so the
+     * transaction is still open when this is thrown.
+     */
+    private TaskCorruptedException registryUnavailable(RecordMetadata source, SchemaRegistryException e) {
+        LOG.warn("The schema registry did not answer for the record of {}-{} at offset {} ({}); task {} starts again "
+            + "from its last commit", source.topic(), source.partition(), source.offset(), e.getMessage(),
+            context.taskId());
+        counters.registryUnavailable();
+        return new TaskCorruptedException(Set.of(context.taskId()));
     }
 
     private void fold(ArgusEvent event, Record<String, byte[]> record, RecordMetadata source) {
