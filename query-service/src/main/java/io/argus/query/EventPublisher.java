@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Publishes events to the log with acks=all and idempotence, keyed by batch id, and returns only once Kafka has
@@ -21,13 +22,14 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 final class EventPublisher implements AutoCloseable {
 
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
-
     private final Topic<String, ArgusEvent> events;
     private final KafkaProducer<String, ArgusEvent> producer;
+    private final Duration ackTimeout;
 
-    EventPublisher(Properties clientConfig, Topic<String, ArgusEvent> events) {
+    /** @param ackTimeout how long a request waits for Kafka's acknowledgements before it answers 503 */
+    EventPublisher(Properties clientConfig, Topic<String, ArgusEvent> events, Duration ackTimeout) {
         this.events = events;
+        this.ackTimeout = ackTimeout;
         Properties config = new Properties();
         clientConfig.forEach((key, value) -> {
             if (ProducerConfig.configNames().contains(key.toString())) {
@@ -37,17 +39,28 @@ final class EventPublisher implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // send() blocks while it has no metadata for the topic (the broker is away): not longer than a request waits.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ackTimeout.toMillis()));
         this.producer = new KafkaProducer<>(config, events.keySerde().serializer(), events.valueSerde().serializer());
     }
 
-    /** The event ids, once all are acknowledged; 503 when Kafka does not acknowledge them in time. */
-    List<String> publish(List<ArgusEvent> batch) {
+    /**
+     * Returns once Kafka has acknowledged every event; 503 when it does not in time, or when an event cannot be
+     * sent at all (the registry does not answer the serializer, the producer is closed). Each event is in the log
+     * whole or not at all, but a 503 may leave some of a request's events there.
+     */
+    void publish(List<ArgusEvent> batch) {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (ArgusEvent event : batch) {
-            acks.add(producer.send(new ProducerRecord<>(events.name(), event.getBatchId(), event)));
+        try {
+            for (ArgusEvent event : batch) {
+                acks.add(producer.send(new ProducerRecord<>(events.name(), event.getBatchId(), event)));
+            }
+        } catch (KafkaException e) {
+            throw ApiException.unavailable("the events could not be sent to Kafka: " + e.getMessage());
         }
-        producer.flush();
-        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        // No flush(): with linger.ms=0 the records are on their way, and flush() would also wait, without a deadline,
+        // for every other request's records.
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
         try {
             for (Future<RecordMetadata> ack : acks) {
                 ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -55,13 +68,12 @@ final class EventPublisher implements AutoCloseable {
         } catch (ExecutionException e) {
             throw ApiException.unavailable("Kafka did not accept the events: " + e.getCause().getMessage());
         } catch (TimeoutException e) {
-            throw ApiException.unavailable("Kafka did not acknowledge the events within " + ACK_TIMEOUT.toSeconds()
-                + " s; they may still arrive, re-send them with the same event ids");
+            throw ApiException.unavailable("Kafka did not acknowledge the events within " + ackTimeout.toMillis()
+                + " ms; they may still arrive, re-send them with the same event ids");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("interrupted while waiting for Kafka");
         }
-        return batch.stream().map(ArgusEvent::getEventId).toList();
     }
 
     @Override

@@ -61,7 +61,7 @@ final class Ingest {
                 "detail", errors.size() + " problem(s); nothing was published", "errors", errors));
             return;
         }
-        ctx.json(Map.of("accepted", publisher.publish(events)));
+        publish(ctx, events);
     }
 
     /** {@code POST /api/batches/{batch_id}/stop}, optional body {@code {"reason": ..., "requested_by": ...}}. */
@@ -75,7 +75,30 @@ final class Ingest {
             .setPayload(new StopRequested(body.path("reason").asText("stop requested over HTTP"),
                 body.path("requested_by").asText("anonymous")))
             .build();
-        ctx.json(Map.of("accepted", publisher.publish(List.of(stop))));
+        publish(ctx, List.of(stop));
+    }
+
+    /**
+     * Answers with the events' ids in request order, also when Kafka did not acknowledge them all: the 503 may have
+     * left any of them in the log, so a client re-sends the same events with these ids, and the fold keeps one
+     * copy of each (an id it has seen is a duplicate). Without the ids, a retried event sent without an id would
+     * get a new one and count twice.
+     */
+    private void publish(Context ctx, List<ArgusEvent> events) {
+        List<String> ids = events.stream().map(ArgusEvent::getEventId).toList();
+        try {
+            publisher.publish(events);
+        } catch (ApiException e) {
+            if (e.status() != 503) {
+                throw e;
+            }
+            ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            ctx.status(503).json(Map.of("error", e.error(), "detail", e.getMessage()
+                + "; some of the events may be in the log already: re-send them all with these event_ids, "
+                + "the fold keeps one copy of each", "event_ids", ids));
+            return;
+        }
+        ctx.json(Map.of("accepted", ids));
     }
 
     /**

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -53,8 +52,9 @@ public final class QueryService implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicReference<ArgusHttp.Parts> parts = new AtomicReference<>();
         AtomicReference<ArgusStreams> fold = new AtomicReference<>();
-        long readyMaxLag = config.getLong(ArgusConfig.READY_MAX_LAG);
-        ArgusHttp.Settings settings = new ArgusHttp.Settings(() -> readiness(fold.get(), readyMaxLag),
+        ReadinessRule readinessRule = new ReadinessRule(config.getLong(ArgusConfig.READY_MAX_LAG),
+            Duration.ofMillis(config.getLong(ArgusConfig.READY_STUCK_MS)), System::nanoTime);
+        ArgusHttp.Settings settings = new ArgusHttp.Settings(() -> readiness(fold.get(), readinessRule),
             () -> liveness(fold.get()), metrics,
             config.find(ArgusConfig.API_TOKEN), config.getBoolean(ArgusConfig.PROTECT_READS));
         Javalin http = ArgusHttp.create(() -> Optional.ofNullable(parts.get()), settings)
@@ -69,7 +69,8 @@ public final class QueryService implements AutoCloseable {
         bindFoldCounters(app.counters(), metrics);
         bindHangingTransactions(app.hangingTransactions(), metrics);
 
-        EventPublisher publisher = new EventPublisher(config.streamsProperties(), app.topics().events());
+        EventPublisher publisher = new EventPublisher(config.streamsProperties(), app.topics().events(),
+            Duration.ofMillis(config.getLong(ArgusConfig.INGEST_ACK_TIMEOUT_MS)));
         LocalStores stores = new LocalStores(app.streams());
         Duration stallTimeout = Duration.ofMillis(config.getLong(ArgusConfig.STALL_TIMEOUT_MS));
         EventLogReader log = new EventLogReader(config.streamsProperties(), app.topics().events().name(),
@@ -134,7 +135,7 @@ public final class QueryService implements AutoCloseable {
     }
 
     /** Ready when the fold runs and is caught up: its lag on the event log is at most {@code maxLag} records. */
-    private static ArgusHttp.Readiness readiness(ArgusStreams app, long maxLag) {
+    private static ArgusHttp.Readiness readiness(ArgusStreams app, ReadinessRule rule) {
         if (app == null) {
             return new ArgusHttp.Readiness(false, "STARTING");
         }
@@ -142,11 +143,10 @@ public final class QueryService implements AutoCloseable {
         if (state != KafkaStreams.State.RUNNING) {
             return new ArgusHttp.Readiness(false, state.name());
         }
-        OptionalDouble lag = FoldLag.max(app.streams(), app.topics().events().name());
-        if (lag.isPresent() && lag.getAsDouble() > maxLag) {
-            return new ArgusHttp.Readiness(false, "CATCHING_UP (lag " + (long) lag.getAsDouble() + ")");
-        }
-        return new ArgusHttp.Readiness(true, state.name());
+        Optional<String> notReady = rule.notReadyBecause(FoldLag.max(app.streams(), app.topics().events().name()),
+            app.counters().records());
+        return notReady.map(why -> new ArgusHttp.Readiness(false, why))
+            .orElseGet(() -> new ArgusHttp.Readiness(true, state.name()));
     }
 
     private static void bindFoldCounters(FoldCounters counters, PrometheusMeterRegistry metrics) {
@@ -158,6 +158,9 @@ public final class QueryService implements AutoCloseable {
         }
         FunctionCounter.builder("argus.dead.letters", counters, FoldCounters::deadLetters)
             .description("Records sent to the dead-letter topic")
+            .register(metrics);
+        FunctionCounter.builder("argus.fold.registry.retries", counters, FoldCounters::registryRetries)
+            .description("Times a task started again from its last commit because the registry did not answer")
             .register(metrics);
     }
 

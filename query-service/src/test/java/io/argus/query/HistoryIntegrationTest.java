@@ -85,7 +85,7 @@ class HistoryIntegrationTest {
             }
         }
         try (EventPublisher publisher = new EventPublisher(config.streamsProperties(),
-            service.fold().topics().events())) {
+            service.fold().topics().events(), Duration.ofSeconds(30))) {
             for (int from = 0; from < log.size(); from += 1_000) {
                 publisher.publish(log.subList(from, Math.min(log.size(), from + 1_000)));
             }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.StreamsConfig;
@@ -59,6 +61,49 @@ class ReadinessIntegrationTest {
             assertThat(health.json().path("status").asText()).isEqualTo("down");
             assertThat(health.json().path("state").asText()).isEqualTo("NOT_RUNNING");
         }
+    }
+
+    @Test
+    void aBurstOfFiftyThousandEventsDoesNotTakeAMovingFoldOutOfTheService() throws Exception {
+        try (QueryService service = QueryService.start(config("1000"), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(service.port(), Optional.empty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/readyz").status() == 200);
+            String batch = TestNames.unique("b-burst");
+            int events = 50_000;
+            int perRequest = 1_000;
+            // The fold is paused while the burst lands, so it is certainly behind by the whole burst, then moves.
+            service.fold().streams().pause();
+            List<String> notReady = new ArrayList<>();
+            double maxLag = 0;
+            for (int sent = 0; sent < events; sent += perRequest) {
+                StringBuilder body = new StringBuilder();
+                for (int i = sent; i < sent + perRequest; i++) {
+                    body.append("{\"type\":\"heartbeat\",\"batch_id\":\"").append(batch)
+                        .append("\",\"event_id\":\"").append(batch).append('-').append(i).append("\"}\n");
+                }
+                assertThat(api.post("/api/events", body.toString()).status()).isEqualTo(200);
+                maxLag = Math.max(maxLag, probe(api, service, notReady));
+            }
+            service.fold().streams().resume();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            double lag;
+            do {
+                lag = probe(api, service, notReady);
+                maxLag = Math.max(maxLag, lag);
+            } while ((lag > 0 || maxLag <= 1000) && System.nanoTime() < deadline);
+            assertThat(maxLag).as("the fold was behind by more than argus.ready.max.lag").isGreaterThan(1000);
+            assertThat(lag).as("caught up").isZero();
+            assertThat(notReady).as("every /readyz answer during the burst").isEmpty();
+        }
+    }
+
+    /** One /readyz answer (kept when not 200) and the fold's lag now. */
+    private static double probe(ApiClient api, QueryService service, List<String> notReady) throws Exception {
+        ApiClient.Answer ready = api.get("/readyz");
+        if (ready.status() != 200) {
+            notReady.add(ready.body());
+        }
+        return FoldLag.max(service.fold().streams(), service.fold().topics().events().name()).orElse(0);
     }
 
     private ArgusConfig config(String maxLag) throws Exception {
