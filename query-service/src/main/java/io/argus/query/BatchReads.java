@@ -115,11 +115,15 @@ final class BatchReads {
         return stores.job(batchId, jobId);
     }
 
-    /** Writes the jobs as a JSON array, one at a time. */
+    /**
+     * Writes the jobs as a JSON array, one at a time. The generator is not closed on failure: closing would end the
+     * array and make a cut-off list look whole.
+     */
     void writeJobs(String batchId, Optional<JobStatus> status, OutputStream out) {
         batch(batchId);
         ObjectMapper mapper = ViewJson.mapper();
-        try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+        try {
+            JsonGenerator json = mapper.getFactory().createGenerator(out);
             json.writeStartArray();
             stores.forEachJob(batchId, job -> {
                 if (status.isEmpty() || job.getStatus() == status.get()) {
@@ -127,6 +131,7 @@ final class BatchReads {
                 }
             });
             json.writeEndArray();
+            json.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
