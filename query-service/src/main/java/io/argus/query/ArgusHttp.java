@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,8 @@ final class ArgusHttp {
     private static final Logger LOG = LoggerFactory.getLogger(ArgusHttp.class);
 
     /** What the API routes need; they exist once the fold is wired up. */
-    record Parts(KeyRouter router, Forwarder forwarder, BatchReads reads, ClusterBatches cluster, Ingest ingest) {
+    record Parts(KeyRouter router, Forwarder forwarder, BatchReads reads, ClusterBatches cluster, Ingest ingest,
+                 DecisionWaits waits) {
     }
 
     /** What the server needs from the start. */
@@ -95,7 +97,7 @@ final class ArgusHttp {
             config.routes.get("/api/batches/{batch_id}/jobs", owned(parts, (ctx, reads) -> {
                 Optional<JobStatus> status = jobStatus(ctx);
                 ctx.contentType("application/json");
-                reads.writeJobs(batchId(ctx), status, ctx.outputStream());
+                StreamedBody.write(ctx, out -> reads.writeJobs(batchId(ctx), status, out));
             }));
             config.routes.get("/api/batches/{batch_id}/events", owned(parts, (ctx, reads) -> {
                 long from = QueryParams.number(ctx, "cursor", 0, Long.MAX_VALUE).orElse(0L);
@@ -108,20 +110,23 @@ final class ArgusHttp {
             }));
             config.routes.get("/api/batches/{batch_id}/results.jsonl", owned(parts, (ctx, reads) -> {
                 ctx.contentType("application/x-ndjson");
-                reads.writeResultsJsonl(batchId(ctx), ctx.outputStream());
+                StreamedBody.write(ctx, out -> reads.writeResultsJsonl(batchId(ctx), out));
             }));
             config.routes.get("/api/batches/{batch_id}/leaderboard.csv", owned(parts, (ctx, reads) -> {
                 ctx.contentType("text/csv; charset=utf-8");
                 ctx.header("Content-Disposition", "attachment; filename=\"" + batchId(ctx) + "-leaderboard.csv\"");
-                reads.writeLeaderboardCsv(batchId(ctx), ctx.outputStream());
+                StreamedBody.write(ctx, out -> reads.writeLeaderboardCsv(batchId(ctx), out));
             }));
             config.routes.get("/api/batches/{batch_id}/jobs/<job_id>/decision", owned(parts, (ctx, reads) -> {
                 int attempt = (int) QueryParams.required(ctx, "attempt", 1, Integer.MAX_VALUE);
                 long waitMs = QueryParams.number(ctx, "wait_ms", 0, DecisionAnswer.MAX_WAIT.toMillis()).orElse(0L);
                 String batchId = batchId(ctx);
                 String jobId = ctx.pathParam("job_id");
-                ctx.json(DecisionAnswer.decide(() -> new DecisionAnswer.Snapshot(reads.batch(batchId),
-                    reads.jobState(batchId, jobId)), attempt, Duration.ofMillis(waitMs)));
+                // Asynchronous: a wait holds no Jetty thread, so many of them cannot starve /healthz.
+                CompletableFuture<DecisionAnswer> answer = parts.get().waits().decide(batchId,
+                    () -> new DecisionAnswer.Snapshot(reads.batch(batchId), reads.jobState(batchId, jobId)), attempt,
+                    Duration.ofMillis(waitMs));
+                ctx.future(() -> answer.thenAccept(ctx::json));
             }));
             config.routes.get("/api/batches/{batch_id}/jobs/<job_id>", owned(parts, (ctx, reads) ->
                 ctx.json(reads.job(batchId(ctx), ctx.pathParam("job_id")))));
@@ -135,6 +140,8 @@ final class ArgusHttp {
                 }
                 ctx.status(e.status()).json(error(e.error(), e.getMessage()));
             });
+            // The connection is already aborted: nothing can be answered any more.
+            config.routes.exception(StreamedBody.Aborted.class, (e, ctx) -> ctx.status(500));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(error("internal_error", "the request failed on the server; see its log"));

@@ -32,6 +32,7 @@ public final class ArgusConfig extends Settings {
     public static final String INGEST_MAX_BYTES = "argus.ingest.max.bytes";
     public static final String INGEST_MAX_EVENTS = "argus.ingest.max.events";
     public static final String READY_MAX_LAG = "argus.ready.max.lag";
+    public static final String DECISION_MAX_WAITS = "argus.decision.max.waits";
     public static final String VIEWS_INTERVAL_MS = "argus.views.interval.ms";
     public static final String ROCKSDB_MEMORY_BYTES = "argus.rocksdb.memory.bytes";
     public static final String FOLD_CACHE_MAX_BYTES = "argus.fold.cache.max.bytes";
@@ -57,6 +58,7 @@ public final class ArgusConfig extends Settings {
         Map.entry("ARGUS_INGEST_MAX_BYTES", INGEST_MAX_BYTES),
         Map.entry("ARGUS_INGEST_MAX_EVENTS", INGEST_MAX_EVENTS),
         Map.entry("ARGUS_READY_MAX_LAG", READY_MAX_LAG),
+        Map.entry("ARGUS_DECISION_MAX_WAITS", DECISION_MAX_WAITS),
         Map.entry("ARGUS_VIEWS_INTERVAL_MS", VIEWS_INTERVAL_MS),
         Map.entry("ARGUS_ROCKSDB_MEMORY_BYTES", ROCKSDB_MEMORY_BYTES),
         Map.entry("ARGUS_FOLD_CACHE_MAX_BYTES", FOLD_CACHE_MAX_BYTES));
@@ -79,6 +81,7 @@ public final class ArgusConfig extends Settings {
         Map.entry(INGEST_MAX_BYTES, "1048576"),
         Map.entry(INGEST_MAX_EVENTS, "1000"),
         Map.entry(READY_MAX_LAG, "1000"),
+        Map.entry(DECISION_MAX_WAITS, "1000"),
         Map.entry(VIEWS_INTERVAL_MS, "100"),
         Map.entry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName()),
         Map.entry(ROCKSDB_MEMORY_BYTES, Long.toString(64L << 20)),

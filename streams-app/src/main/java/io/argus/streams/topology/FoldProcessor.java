@@ -48,6 +48,7 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
 
     private final Deserializer<ArgusEvent> events;
     private final FoldCounters counters;
+    private final BatchChanges changes;
     private final Duration viewInterval;
     private ProcessorContext<String, byte[]> context;
     private WriteBackStore<BatchState> batches;
@@ -57,9 +58,11 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     /** What {@code pending-views} holds: the batches whose view is due, with the time of their latest change. */
     private final Map<String, Long> due = new LinkedHashMap<>();
 
-    FoldProcessor(Deserializer<ArgusEvent> events, FoldCounters counters, Duration viewInterval) {
+    FoldProcessor(Deserializer<ArgusEvent> events, FoldCounters counters, BatchChanges changes,
+                  Duration viewInterval) {
         this.events = events;
         this.counters = counters;
+        this.changes = changes;
         this.viewInterval = viewInterval;
     }
 
@@ -128,6 +131,9 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
             if (due.put(batchId, record.timestamp()) == null) {
                 pendingViews.put(batchId, record.timestamp());
             }
+        }
+        if (result.batchChanged() || result.jobChanged()) {
+            changes.changed(batchId);
         }
         counters.folded(result.effect());
     }
