@@ -193,38 +193,50 @@ final class ArgusHttp {
         };
     }
 
+    /**
+     * Every instance answers its first {@code limit + 1} batches after the cursor; this one merges those and cuts the
+     * page. One more than the page tells whether there is a next one.
+     */
     private static void listBatches(Context ctx, Parts parts) {
         int limit = QueryParams.number(ctx, "limit", 1, BatchList.MAX_LIMIT).orElse((long) BatchList.DEFAULT_LIMIT)
             .intValue();
-        List<JsonNode> all = parts.cluster().all(localBatches(ctx, parts), filterQuery(ctx),
-            Optional.ofNullable(ctx.header("Authorization")));
-        BatchList.Page page = BatchList.page(all, Optional.ofNullable(ctx.queryParam("cursor")), limit);
+        Optional<String> cursor = Optional.ofNullable(ctx.queryParam("cursor"));
+        List<JsonNode> firsts = parts.cluster().all(localBatches(ctx, parts, cursor, limit + 1),
+            pageQuery(ctx, cursor, limit + 1), Optional.ofNullable(ctx.header("Authorization")));
+        BatchList.Page page = BatchList.page(firsts, cursor, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("batches", page.batches());
         body.put("next_cursor", page.nextCursor());
         ctx.json(body);
     }
 
+    /** The internal endpoint: this instance's share of a page (every batch when no limit is given). */
     private static List<JsonNode> localBatches(Context ctx, Parts parts) {
+        int limit = QueryParams.number(ctx, "limit", 1, Integer.MAX_VALUE).orElse((long) Integer.MAX_VALUE)
+            .intValue();
+        return localBatches(ctx, parts, Optional.ofNullable(ctx.queryParam("cursor")), limit);
+    }
+
+    private static List<JsonNode> localBatches(Context ctx, Parts parts, Optional<String> cursor, int limit) {
         ClusterBatches.requireRunning(parts.router().streams());
         BatchList.Filter filter = new BatchList.Filter(Optional.ofNullable(ctx.queryParam("status")),
             Optional.ofNullable(ctx.queryParam("project")), Optional.ofNullable(ctx.queryParam("experiment_type")));
-        return parts.reads().localBatches(filter).stream()
+        return parts.reads().localBatches(filter, cursor.map(BatchList.Position::decode), limit).stream()
             .map(answer -> (JsonNode) ViewJson.mapper().valueToTree(answer))
             .toList();
     }
 
-    /** Only the filters travel to other instances; paging happens once, on the merged list. */
-    private static String filterQuery(Context ctx) {
-        StringBuilder query = new StringBuilder();
+    /** The filters, the cursor and the share's size travel to the other instances; the page is cut here. */
+    private static String pageQuery(Context ctx, Optional<String> cursor, int share) {
+        StringBuilder query = new StringBuilder("limit=" + share);
+        cursor.ifPresent(value -> query.append("&cursor=").append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         for (String name : List.of("status", "project", "experiment_type")) {
             String value = ctx.queryParam(name);
             if (value != null) {
-                query.append(query.length() == 0 ? "" : "&").append(name).append('=')
-                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                query.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         }
-        return query.length() == 0 ? null : query.toString();
+        return query.toString();
     }
 
     private static void authorize(Context ctx, Settings settings) {

@@ -93,16 +93,16 @@ final class BatchReads {
         return BatchAnswer.of(aggregate.batch().orElseThrow(), asOf, stallTimeout);
     }
 
-    /** This instance's batches, filtered. */
-    List<BatchAnswer> localBatches(Predicate<BatchState> filter) {
-        List<BatchAnswer> answers = new ArrayList<>();
-        Instant now = clock.instant();
+    /** This instance's first {@code limit} batches after the cursor, filtered, newest first ({@link BatchList}). */
+    List<BatchAnswer> localBatches(Predicate<BatchState> filter, Optional<BatchList.Position> after, int limit) {
+        BatchList.FirstAfter first = new BatchList.FirstAfter(after, limit);
         stores.forEachBatch(batch -> {
             if (filter.test(batch)) {
-                answers.add(BatchAnswer.of(batch, now, stallTimeout));
+                first.accept(batch);
             }
         });
-        return answers;
+        Instant now = clock.instant();
+        return first.inOrder().stream().map(batch -> BatchAnswer.of(batch, now, stallTimeout)).toList();
     }
 
     JobView job(String batchId, String jobId) {
