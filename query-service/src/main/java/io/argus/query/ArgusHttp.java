@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,8 @@ final class ArgusHttp {
     private static final Logger LOG = LoggerFactory.getLogger(ArgusHttp.class);
 
     /** What the API routes need; they exist once the fold is wired up. */
-    record Parts(KeyRouter router, Forwarder forwarder, BatchReads reads, ClusterBatches cluster, Ingest ingest) {
+    record Parts(KeyRouter router, Forwarder forwarder, BatchReads reads, ClusterBatches cluster, Ingest ingest,
+                 DecisionWaits waits) {
     }
 
     /** What the server needs from the start. */
@@ -95,7 +97,7 @@ final class ArgusHttp {
             config.routes.get("/api/batches/{batch_id}/jobs", owned(parts, (ctx, reads) -> {
                 Optional<JobStatus> status = jobStatus(ctx);
                 ctx.contentType("application/json");
-                reads.writeJobs(batchId(ctx), status, ctx.outputStream());
+                StreamedBody.write(ctx, out -> reads.writeJobs(batchId(ctx), status, out));
             }));
             config.routes.get("/api/batches/{batch_id}/events", owned(parts, (ctx, reads) -> {
                 long from = QueryParams.number(ctx, "cursor", 0, Long.MAX_VALUE).orElse(0L);
@@ -108,20 +110,23 @@ final class ArgusHttp {
             }));
             config.routes.get("/api/batches/{batch_id}/results.jsonl", owned(parts, (ctx, reads) -> {
                 ctx.contentType("application/x-ndjson");
-                reads.writeResultsJsonl(batchId(ctx), ctx.outputStream());
+                StreamedBody.write(ctx, out -> reads.writeResultsJsonl(batchId(ctx), out));
             }));
             config.routes.get("/api/batches/{batch_id}/leaderboard.csv", owned(parts, (ctx, reads) -> {
                 ctx.contentType("text/csv; charset=utf-8");
                 ctx.header("Content-Disposition", "attachment; filename=\"" + batchId(ctx) + "-leaderboard.csv\"");
-                reads.writeLeaderboardCsv(batchId(ctx), ctx.outputStream());
+                StreamedBody.write(ctx, out -> reads.writeLeaderboardCsv(batchId(ctx), out));
             }));
             config.routes.get("/api/batches/{batch_id}/jobs/<job_id>/decision", owned(parts, (ctx, reads) -> {
                 int attempt = (int) QueryParams.required(ctx, "attempt", 1, Integer.MAX_VALUE);
                 long waitMs = QueryParams.number(ctx, "wait_ms", 0, DecisionAnswer.MAX_WAIT.toMillis()).orElse(0L);
                 String batchId = batchId(ctx);
                 String jobId = ctx.pathParam("job_id");
-                ctx.json(DecisionAnswer.decide(() -> new DecisionAnswer.Snapshot(reads.batch(batchId),
-                    reads.jobState(batchId, jobId)), attempt, Duration.ofMillis(waitMs)));
+                // Asynchronous: a wait holds no Jetty thread, so many of them cannot starve /healthz.
+                CompletableFuture<DecisionAnswer> answer = parts.get().waits().decide(batchId,
+                    () -> new DecisionAnswer.Snapshot(reads.batch(batchId), reads.jobState(batchId, jobId)), attempt,
+                    Duration.ofMillis(waitMs));
+                ctx.future(() -> answer.thenAccept(ctx::json));
             }));
             config.routes.get("/api/batches/{batch_id}/jobs/<job_id>", owned(parts, (ctx, reads) ->
                 ctx.json(reads.job(batchId(ctx), ctx.pathParam("job_id")))));
@@ -135,6 +140,8 @@ final class ArgusHttp {
                 }
                 ctx.status(e.status()).json(error(e.error(), e.getMessage()));
             });
+            // The connection is already aborted: nothing can be answered any more.
+            config.routes.exception(StreamedBody.Aborted.class, (e, ctx) -> ctx.status(500));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(error("internal_error", "the request failed on the server; see its log"));
@@ -186,38 +193,50 @@ final class ArgusHttp {
         };
     }
 
+    /**
+     * Every instance answers its first {@code limit + 1} batches after the cursor; this one merges those and cuts the
+     * page. One more than the page tells whether there is a next one.
+     */
     private static void listBatches(Context ctx, Parts parts) {
         int limit = QueryParams.number(ctx, "limit", 1, BatchList.MAX_LIMIT).orElse((long) BatchList.DEFAULT_LIMIT)
             .intValue();
-        List<JsonNode> all = parts.cluster().all(localBatches(ctx, parts), filterQuery(ctx),
-            Optional.ofNullable(ctx.header("Authorization")));
-        BatchList.Page page = BatchList.page(all, Optional.ofNullable(ctx.queryParam("cursor")), limit);
+        Optional<String> cursor = Optional.ofNullable(ctx.queryParam("cursor"));
+        List<JsonNode> firsts = parts.cluster().all(localBatches(ctx, parts, cursor, limit + 1),
+            pageQuery(ctx, cursor, limit + 1), Optional.ofNullable(ctx.header("Authorization")));
+        BatchList.Page page = BatchList.page(firsts, cursor, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("batches", page.batches());
         body.put("next_cursor", page.nextCursor());
         ctx.json(body);
     }
 
+    /** The internal endpoint: this instance's share of a page (every batch when no limit is given). */
     private static List<JsonNode> localBatches(Context ctx, Parts parts) {
+        int limit = QueryParams.number(ctx, "limit", 1, Integer.MAX_VALUE).orElse((long) Integer.MAX_VALUE)
+            .intValue();
+        return localBatches(ctx, parts, Optional.ofNullable(ctx.queryParam("cursor")), limit);
+    }
+
+    private static List<JsonNode> localBatches(Context ctx, Parts parts, Optional<String> cursor, int limit) {
         ClusterBatches.requireRunning(parts.router().streams());
         BatchList.Filter filter = new BatchList.Filter(Optional.ofNullable(ctx.queryParam("status")),
             Optional.ofNullable(ctx.queryParam("project")), Optional.ofNullable(ctx.queryParam("experiment_type")));
-        return parts.reads().localBatches(filter).stream()
+        return parts.reads().localBatches(filter, cursor.map(BatchList.Position::decode), limit).stream()
             .map(answer -> (JsonNode) ViewJson.mapper().valueToTree(answer))
             .toList();
     }
 
-    /** Only the filters travel to other instances; paging happens once, on the merged list. */
-    private static String filterQuery(Context ctx) {
-        StringBuilder query = new StringBuilder();
+    /** The filters, the cursor and the share's size travel to the other instances; the page is cut here. */
+    private static String pageQuery(Context ctx, Optional<String> cursor, int share) {
+        StringBuilder query = new StringBuilder("limit=" + share);
+        cursor.ifPresent(value -> query.append("&cursor=").append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         for (String name : List.of("status", "project", "experiment_type")) {
             String value = ctx.queryParam(name);
             if (value != null) {
-                query.append(query.length() == 0 ? "" : "&").append(name).append('=')
-                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                query.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         }
-        return query.length() == 0 ? null : query.toString();
+        return query.toString();
     }
 
     private static void authorize(Context ctx, Settings settings) {

@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.streams.state.BatchState;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * Filters, order and pages of {@code GET /api/batches}: newest first (by start time, or the first event's time for a
  * batch whose start has not arrived), ties by batch id. The cursor names the last batch of the previous page, so
- * paging stays stable while new batches arrive.
+ * paging stays stable while new batches arrive. Each instance answers only its first {@code limit + 1} batches after
+ * the cursor ({@link FirstAfter}); the asking instance merges those few and cuts the page.
  */
 final class BatchList {
 
@@ -39,7 +43,7 @@ final class BatchList {
     }
 
     static final Comparator<JsonNode> NEWEST_FIRST = Comparator
-        .comparingLong(BatchList::sortTime).reversed()
+        .<JsonNode>comparingLong(BatchList::sortTime).reversed()
         .thenComparing(BatchList::idOf);
 
     /** Batch views (JSON, from any instance) in newest-first order, one page of them. */
@@ -52,6 +56,49 @@ final class BatchList {
         List<JsonNode> page = sorted.subList(0, Math.min(limit, sorted.size()));
         String next = sorted.size() > limit ? Position.of(page.get(page.size() - 1)).encode() : null;
         return new Page(page, next);
+    }
+
+    /** The same order over the stored records, for an instance's own scan. */
+    static final Comparator<BatchState> NEWEST_STATE_FIRST = Comparator
+        .<BatchState>comparingLong(BatchList::sortTime).reversed()
+        .thenComparing(BatchState::getBatchId);
+
+    /**
+     * One instance's share of a page: its first {@code limit} batches after the cursor in newest-first order. It sees
+     * every batch of the instance once but keeps only {@code limit} of them (a bounded heap), so a page costs
+     * O(n log limit) time and O(limit) memory and transfer per instance, whatever the page number.
+     */
+    static final class FirstAfter implements Consumer<BatchState> {
+        private final Optional<Position> after;
+        private final int limit;
+        /** The kept batches, the last in page order on top, so it is the one dropped when one more comes. */
+        private final PriorityQueue<BatchState> kept = new PriorityQueue<>(NEWEST_STATE_FIRST.reversed());
+
+        FirstAfter(Optional<Position> after, int limit) {
+            this.after = after;
+            this.limit = limit;
+        }
+
+        @Override
+        public void accept(BatchState batch) {
+            if (after.map(position -> position.isBefore(sortTime(batch), batch.getBatchId())).orElse(true)) {
+                kept.add(batch);
+                if (kept.size() > limit) {
+                    kept.poll();
+                }
+            }
+        }
+
+        List<BatchState> inOrder() {
+            List<BatchState> first = new ArrayList<>(kept);
+            first.sort(NEWEST_STATE_FIRST);
+            return first;
+        }
+    }
+
+    static long sortTime(BatchState batch) {
+        Long time = batch.getStartTime() != null ? batch.getStartTime() : batch.getLastEventTs();
+        return time == null ? 0 : time;
     }
 
     static long sortTime(JsonNode batch) {
@@ -73,8 +120,11 @@ final class BatchList {
 
         /** True when the batch comes after this position in newest-first order. */
         boolean isBefore(JsonNode batch) {
-            long other = sortTime(batch);
-            return other < time || (other == time && idOf(batch).compareTo(batchId) > 0);
+            return isBefore(sortTime(batch), idOf(batch));
+        }
+
+        boolean isBefore(long otherTime, String otherId) {
+            return otherTime < time || (otherTime == time && otherId.compareTo(batchId) > 0);
         }
 
         String encode() {

@@ -93,16 +93,16 @@ final class BatchReads {
         return BatchAnswer.of(aggregate.batch().orElseThrow(), asOf, stallTimeout);
     }
 
-    /** This instance's batches, filtered. */
-    List<BatchAnswer> localBatches(Predicate<BatchState> filter) {
-        List<BatchAnswer> answers = new ArrayList<>();
-        Instant now = clock.instant();
+    /** This instance's first {@code limit} batches after the cursor, filtered, newest first ({@link BatchList}). */
+    List<BatchAnswer> localBatches(Predicate<BatchState> filter, Optional<BatchList.Position> after, int limit) {
+        BatchList.FirstAfter first = new BatchList.FirstAfter(after, limit);
         stores.forEachBatch(batch -> {
             if (filter.test(batch)) {
-                answers.add(BatchAnswer.of(batch, now, stallTimeout));
+                first.accept(batch);
             }
         });
-        return answers;
+        Instant now = clock.instant();
+        return first.inOrder().stream().map(batch -> BatchAnswer.of(batch, now, stallTimeout)).toList();
     }
 
     JobView job(String batchId, String jobId) {
@@ -115,11 +115,15 @@ final class BatchReads {
         return stores.job(batchId, jobId);
     }
 
-    /** Writes the jobs as a JSON array, one at a time. */
+    /**
+     * Writes the jobs as a JSON array, one at a time. The generator is not closed on failure: closing would end the
+     * array and make a cut-off list look whole.
+     */
     void writeJobs(String batchId, Optional<JobStatus> status, OutputStream out) {
         batch(batchId);
         ObjectMapper mapper = ViewJson.mapper();
-        try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+        try {
+            JsonGenerator json = mapper.getFactory().createGenerator(out);
             json.writeStartArray();
             stores.forEachJob(batchId, job -> {
                 if (status.isEmpty() || job.getStatus() == status.get()) {
@@ -127,6 +131,7 @@ final class BatchReads {
                 }
             });
             json.writeEndArray();
+            json.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

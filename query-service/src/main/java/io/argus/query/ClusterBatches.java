@@ -16,8 +16,9 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * {@code GET /api/batches} across instances: this instance's batches plus every other instance's, asked over
- * {@code /api/internal/local-batches} at the hosts the Streams metadata names. While any instance is rebalancing the answer
+ * {@code GET /api/batches} across instances: this instance's share of the page plus every other instance's, asked
+ * over {@code /api/internal/local-batches} at the hosts the Streams metadata names (each answers at most the page's
+ * size plus one, see {@link BatchList.FirstAfter}). While any instance is rebalancing the answer
  * is 503: a list that misses or doubles the batches of a moving partition would be wrong.
  */
 final class ClusterBatches {

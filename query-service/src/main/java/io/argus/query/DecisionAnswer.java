@@ -6,41 +6,34 @@ import io.argus.streams.state.BatchState;
 import io.argus.streams.state.JobState;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
- * The answer of the decision endpoint (fold rules 11 to 13): RESTART or STOP. When no attribution has arrived, it
- * waits up to the asked time for one, then answers the safe default, RESTART, marked {@code defaulted}.
+ * The answer of the decision endpoint (fold rules 11 to 13): RESTART or STOP. When no attribution has arrived, the
+ * endpoint waits up to the asked time for one ({@link DecisionWaits}), then answers the safe default, RESTART, marked
+ * {@code defaulted}.
  */
 record DecisionAnswer(String decision, String reason, boolean defaulted, int attempt, int restartBudget) {
 
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
-    private static final long POLL_MS = 50;
 
     /** The state as it is now: the batch, and the job when it has been seen. */
     record Snapshot(BatchState batch, Optional<JobState> job) {
     }
 
-    static DecisionAnswer decide(Supplier<Snapshot> state, int attempt, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            Snapshot now = state.get();
-            Outcome outcome = RestartDecision.decide(now.batch(), now.job(), attempt);
-            if (outcome.verdict() != RestartDecision.Verdict.UNDECIDED) {
-                return new DecisionAnswer(outcome.verdict().name(), outcome.reason(), false, attempt,
-                    outcome.restartBudget());
-            }
-            if (System.nanoTime() >= deadline) {
-                return new DecisionAnswer("RESTART", "no attribution for attempt " + attempt + " within "
-                    + wait.toMillis() + " ms: the safe default", true, attempt, outcome.restartBudget());
-            }
-            // The attribution arrives through the log into the local store; poll it until the deadline.
-            try {
-                Thread.sleep(Math.min(POLL_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ApiException.unavailable("interrupted while waiting for an attribution");
-            }
+    /** The decision the state gives, empty while it gives none (no attribution yet). */
+    static Optional<DecisionAnswer> decided(Snapshot now, int attempt) {
+        Outcome outcome = RestartDecision.decide(now.batch(), now.job(), attempt);
+        if (outcome.verdict() == RestartDecision.Verdict.UNDECIDED) {
+            return Optional.empty();
         }
+        return Optional.of(new DecisionAnswer(outcome.verdict().name(), outcome.reason(), false, attempt,
+            outcome.restartBudget()));
+    }
+
+    /** The decision the state gives, or the safe default after waiting {@code waited} for one. */
+    static DecisionAnswer decidedOrDefault(Snapshot now, int attempt, Duration waited) {
+        return decided(now, attempt).orElseGet(() -> new DecisionAnswer("RESTART", "no attribution for attempt "
+            + attempt + " within " + waited.toMillis() + " ms: the safe default", true, attempt,
+            now.batch().getMaxRestarts() + 1));
     }
 }

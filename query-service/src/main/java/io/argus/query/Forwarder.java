@@ -1,17 +1,18 @@
 package io.argus.query;
 
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Forwards a read to the instance that owns its batch and streams the answer back. One hop only: a request that
+ * Forwards a read to the instance that owns its batch and streams the answer back; a body that breaks on the way
+ * breaks this answer too ({@link StreamedBody#relayed}), it never ends as a clean 200. One hop only: a request that
  * was already forwarded and still does not land on the owner (ownership moved meanwhile) is answered 503, so two
  * instances with different views of the assignment can never bounce a request between them.
  */
@@ -46,20 +47,23 @@ final class Forwarder {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        HttpResponse<InputStream> response;
-        try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw ApiException.unavailable("the owner " + owner.host() + ":" + owner.port() + " did not answer: "
-                + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("interrupted while forwarding");
-        }
-        ctx.status(response.statusCode());
-        response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
-        response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
-        ctx.header("X-Argus-Served-By", owner.host() + ":" + owner.port());
-        ctx.result(response.body());
+        // Asynchronous: a forwarded decision wait holds no Jetty thread while the owner waits.
+        ctx.future(() -> client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+            .handle((response, failure) -> {
+                if (failure != null) {
+                    throw ApiException.unavailable("the owner " + owner.host() + ":" + owner.port()
+                        + " did not answer: " + rootCause(failure).getMessage());
+                }
+                ctx.status(response.statusCode());
+                response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+                response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
+                ctx.header("X-Argus-Served-By", owner.host() + ":" + owner.port());
+                ctx.result(StreamedBody.relayed(ctx, response.body()));
+                return null;
+            }));
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

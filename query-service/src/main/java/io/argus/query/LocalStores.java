@@ -8,6 +8,7 @@ import io.argus.streams.topology.HistoryIndex;
 import io.argus.streams.topology.StoreKeys;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,21 +21,29 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads this instance's stores. A store that is migrating or restoring throws {@link InvalidStateStoreException};
- * reads are retried with backoff until a deadline, then answered 503, never with a wrong 404.
+ * reads are retried with backoff until a deadline, then answered 503, never with a wrong 404. A scan is retried only
+ * until it has handed out its first row: its visitor may have written that row to a client, and starting again would
+ * write it twice. A scan that fails later throws at once (503), and the caller aborts what it was writing.
  */
 final class LocalStores {
 
     private static final Duration DEADLINE = Duration.ofSeconds(2);
     private static final long FIRST_BACKOFF_MS = 20;
 
-    private final KafkaStreams streams;
+    /** Where stores are looked up: {@link KafkaStreams#store}, by method reference. */
+    @FunctionalInterface
+    interface StoreLookup {
+        <T> T store(StoreQueryParameters<T> parameters);
+    }
+
+    private final StoreLookup streams;
     private final Optional<Integer> partition;
 
-    LocalStores(KafkaStreams streams) {
+    LocalStores(StoreLookup streams) {
         this(streams, Optional.empty());
     }
 
-    private LocalStores(KafkaStreams streams, Optional<Integer> partition) {
+    private LocalStores(StoreLookup streams, Optional<Integer> partition) {
         this.streams = streams;
         this.partition = partition;
     }
@@ -59,13 +68,8 @@ final class LocalStores {
 
     /** Visits the batch's jobs in job-id order without holding them all in memory. */
     void forEachJob(String batchId, Consumer<JobState> visitor) {
-        this.<JobState, Void>read(ArgusTopology.JOBS_STORE, store -> {
-            try (KeyValueIterator<String, JobState> range =
-                     store.prefixScan(StoreKeys.batchPrefix(batchId), Serdes.String().serializer())) {
-                range.forEachRemaining(kv -> visitor.accept(kv.value));
-            }
-            return null;
-        });
+        this.<JobState>scan(ArgusTopology.JOBS_STORE,
+            store -> store.prefixScan(StoreKeys.batchPrefix(batchId), Serdes.String().serializer()), visitor);
     }
 
     /** The chunk of the batch's history index that holds {@code position}. */
@@ -76,9 +80,26 @@ final class LocalStores {
 
     /** Every batch this instance holds the active copy of. */
     void forEachBatch(Consumer<BatchState> visitor) {
-        this.<BatchState, Void>read(ArgusTopology.BATCHES_STORE, store -> {
-            try (KeyValueIterator<String, BatchState> all = store.all()) {
-                all.forEachRemaining(kv -> visitor.accept(kv.value));
+        this.<BatchState>scan(ArgusTopology.BATCHES_STORE, ReadOnlyKeyValueStore::all, visitor);
+    }
+
+    /** Visits every row of the range; retried like a read until the first row is visited, never after. */
+    private <V> void scan(String storeName,
+                          Function<ReadOnlyKeyValueStore<String, V>, KeyValueIterator<String, V>> range,
+                          Consumer<V> visitor) {
+        AtomicBoolean visited = new AtomicBoolean();
+        this.<V, Void>read(storeName, store -> {
+            try (KeyValueIterator<String, V> rows = range.apply(store)) {
+                rows.forEachRemaining(kv -> {
+                    visited.set(true);
+                    visitor.accept(kv.value);
+                });
+            } catch (InvalidStateStoreException e) {
+                if (visited.get()) {
+                    throw ApiException.unavailable("store " + storeName + " moved while it was read: "
+                        + e.getMessage());
+                }
+                throw e;
             }
             return null;
         });

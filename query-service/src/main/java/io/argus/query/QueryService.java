@@ -35,15 +35,17 @@ public final class QueryService implements AutoCloseable {
     private final ArgusStreams streams;
     private final EventPublisher publisher;
     private final EventLogReader log;
+    private final DecisionWaits waits;
     private final PrometheusMeterRegistry metrics;
     private final KafkaStreamsMetrics streamsMetrics;
 
     private QueryService(Javalin http, ArgusStreams streams, EventPublisher publisher, EventLogReader log,
-                         PrometheusMeterRegistry metrics, KafkaStreamsMetrics streamsMetrics) {
+                         DecisionWaits waits, PrometheusMeterRegistry metrics, KafkaStreamsMetrics streamsMetrics) {
         this.http = http;
         this.streams = streams;
         this.publisher = publisher;
         this.log = log;
+        this.waits = waits;
         this.metrics = metrics;
         this.streamsMetrics = streamsMetrics;
     }
@@ -71,7 +73,7 @@ public final class QueryService implements AutoCloseable {
 
         EventPublisher publisher = new EventPublisher(config.streamsProperties(), app.topics().events(),
             Duration.ofMillis(config.getLong(ArgusConfig.INGEST_ACK_TIMEOUT_MS)));
-        LocalStores stores = new LocalStores(app.streams());
+        LocalStores stores = new LocalStores(app.streams()::store);
         Duration stallTimeout = Duration.ofMillis(config.getLong(ArgusConfig.STALL_TIMEOUT_MS));
         EventLogReader log = new EventLogReader(config.streamsProperties(), app.topics().events().name(),
             HISTORY_READ_TIMEOUT);
@@ -79,11 +81,12 @@ public final class QueryService implements AutoCloseable {
             stallTimeout);
         Ingest ingest = new Ingest(new FlatEventParser(clock, "http-ingest"), publisher, clock,
             config.getLong(ArgusConfig.INGEST_MAX_BYTES), config.getInt(ArgusConfig.INGEST_MAX_EVENTS));
+        DecisionWaits waits = new DecisionWaits(app.changes(), config.getInt(ArgusConfig.DECISION_MAX_WAITS));
         parts.set(new ArgusHttp.Parts(new KeyRouter(app.streams(), self), new Forwarder(self), reads,
-            new ClusterBatches(app.streams(), self), ingest));
+            new ClusterBatches(app.streams(), self), ingest, waits));
         LOG.info("Argus query service on http://{}:{} (advertised as {}:{})", config.get(ArgusConfig.HTTP_HOST),
             http.port(), self.host(), self.port());
-        return new QueryService(http, app, publisher, log, metrics, streamsMetrics);
+        return new QueryService(http, app, publisher, log, waits, metrics, streamsMetrics);
     }
 
     /** The port HTTP listens on (useful when configured as 0). */
@@ -99,6 +102,7 @@ public final class QueryService implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        waits.close();
         publisher.close();
         log.close();
         streamsMetrics.close();

@@ -34,6 +34,7 @@ public final class ArgusConfig extends Settings {
     public static final String INGEST_ACK_TIMEOUT_MS = "argus.ingest.ack.timeout.ms";
     public static final String READY_MAX_LAG = "argus.ready.max.lag";
     public static final String READY_STUCK_MS = "argus.ready.stuck.ms";
+    public static final String DECISION_MAX_WAITS = "argus.decision.max.waits";
     public static final String VIEWS_INTERVAL_MS = "argus.views.interval.ms";
     public static final String ROCKSDB_MEMORY_BYTES = "argus.rocksdb.memory.bytes";
     public static final String FOLD_CACHE_MAX_BYTES = "argus.fold.cache.max.bytes";
@@ -63,6 +64,7 @@ public final class ArgusConfig extends Settings {
         Map.entry("ARGUS_INGEST_ACK_TIMEOUT_MS", INGEST_ACK_TIMEOUT_MS),
         Map.entry("ARGUS_READY_MAX_LAG", READY_MAX_LAG),
         Map.entry("ARGUS_READY_STUCK_MS", READY_STUCK_MS),
+        Map.entry("ARGUS_DECISION_MAX_WAITS", DECISION_MAX_WAITS),
         Map.entry("ARGUS_VIEWS_INTERVAL_MS", VIEWS_INTERVAL_MS),
         Map.entry("ARGUS_ROCKSDB_MEMORY_BYTES", ROCKSDB_MEMORY_BYTES),
         Map.entry("ARGUS_FOLD_CACHE_MAX_BYTES", FOLD_CACHE_MAX_BYTES),
@@ -89,6 +91,7 @@ public final class ArgusConfig extends Settings {
         Map.entry(INGEST_ACK_TIMEOUT_MS, "10000"),
         Map.entry(READY_MAX_LAG, "1000"),
         Map.entry(READY_STUCK_MS, "30000"),
+        Map.entry(DECISION_MAX_WAITS, "1000"),
         Map.entry(VIEWS_INTERVAL_MS, "100"),
         Map.entry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName()),
         Map.entry(ROCKSDB_MEMORY_BYTES, Long.toString(64L << 20)),

@@ -8,6 +8,7 @@ import io.argus.schemas.Topic;
 import io.argus.schemas.wire.ArgusEventSerde;
 import io.argus.schemas.wire.SerdeSettings;
 import io.argus.streams.topology.ArgusTopology;
+import io.argus.streams.topology.BatchChanges;
 import io.argus.streams.topology.FoldCounters;
 import io.argus.streams.topology.MemoryBudget;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class ArgusStreams implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final ArgusTopics topics;
     private final FoldCounters counters = new FoldCounters();
+    private final BatchChanges changes = new BatchChanges();
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private HangingTransactionGuard hangingTransactions;
@@ -62,7 +64,7 @@ public final class ArgusStreams implements AutoCloseable {
         this.topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()),
             config.get(ArgusConfig.TOPICS_PREFIX));
         Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
-            Duration.ofMillis(config.getLong(ArgusConfig.VIEWS_INTERVAL_MS)),
+            changes, Duration.ofMillis(config.getLong(ArgusConfig.VIEWS_INTERVAL_MS)),
             new MemoryBudget(config.getLong(ArgusConfig.FOLD_CACHE_MAX_BYTES)));
         Properties properties = config.streamsProperties();
         properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
@@ -120,6 +122,11 @@ public final class ArgusStreams implements AutoCloseable {
 
     public FoldCounters counters() {
         return counters;
+    }
+
+    /** Which batches the fold changes, as it changes them. */
+    public BatchChanges changes() {
+        return changes;
     }
 
     public ArgusConfig config() {

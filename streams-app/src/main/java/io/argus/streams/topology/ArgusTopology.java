@@ -51,16 +51,17 @@ public final class ArgusTopology {
      * @param topics the topic names (a prefix isolates tests)
      * @param events decodes the event log (holds the registry client; the caller owns and closes it)
      * @param counters where the fold counts what it did
+     * @param changes   where the fold tells listeners in this process which batch it changed
      * @param viewInterval how often the views of changed batches are published
      * @param budget how much the write-back stores of this process may hold between commits
      */
     public static Topology build(ArgusTopics topics, Deserializer<ArgusEvent> events, FoldCounters counters,
-                                 Duration viewInterval, MemoryBudget budget) {
+                                 BatchChanges changes, Duration viewInterval, MemoryBudget budget) {
         Topology topology = new Topology();
         // The value is decoded inside the processor, so bad bytes reach the dead-letter path with their offset.
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
             topics.events().name());
-        topology.addProcessor(FOLD, () -> new FoldProcessor(events, counters, viewInterval), SOURCE);
+        topology.addProcessor(FOLD, () -> new FoldProcessor(events, counters, changes, viewInterval), SOURCE);
         topology.addStateStore(new WriteBackStoreBuilder<>(BATCHES_STORE, new StateSerde<>(BatchState::new), budget),
             FOLD);
         topology.addStateStore(new WriteBackStoreBuilder<>(JOBS_STORE, new StateSerde<>(JobState::new), budget), FOLD);

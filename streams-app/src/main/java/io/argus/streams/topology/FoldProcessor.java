@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>An event costs a decode, the pure fold and a few map operations: the records are objects in
  * {@link WriteBackStore}s, encoded and written once per commit. No set of seen ids is kept: the records make a
  * re-sent event a {@link Effect#DUPLICATE}, which changes nothing and takes no place in the history. A registry that
- * cannot be reached is not the record's fault: that exception propagates, so the record is retried rather than
- * dead-lettered.
+ * does not answer is not the record's fault: the task starts again from its last commit, so the record is retried
+ * rather than dead-lettered.
  *
  * <p>Views are published by a wall-clock punctuation, once per interval for each batch that changed, not once per
  * event: a running batch changes with nearly every event, and its consumers want its latest state, not every step.
@@ -55,6 +55,7 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
 
     private final Deserializer<ArgusEvent> events;
     private final FoldCounters counters;
+    private final BatchChanges changes;
     private final Duration viewInterval;
     private ProcessorContext<String, byte[]> context;
     private WriteBackStore<BatchState> batches;
@@ -64,9 +65,11 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     /** What {@code pending-views} holds: the batches whose view is due, with the time of their latest change. */
     private final Map<String, Long> due = new LinkedHashMap<>();
 
-    FoldProcessor(Deserializer<ArgusEvent> events, FoldCounters counters, Duration viewInterval) {
+    FoldProcessor(Deserializer<ArgusEvent> events, FoldCounters counters, BatchChanges changes,
+                  Duration viewInterval) {
         this.events = events;
         this.counters = counters;
+        this.changes = changes;
         this.viewInterval = viewInterval;
     }
 
@@ -152,6 +155,9 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
             if (due.put(batchId, record.timestamp()) == null) {
                 pendingViews.put(batchId, record.timestamp());
             }
+        }
+        if (result.batchChanged() || result.jobChanged()) {
+            changes.changed(batchId);
         }
         counters.folded(result.effect());
     }

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -66,6 +67,7 @@ class ArgusTopologyTest {
     private SchemaRegistryClient registry;
     private ArgusTopics topics;
     private FoldCounters counters;
+    private final BatchChanges changes = new BatchChanges();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> input;
     private TestOutputTopic<String, String> views;
@@ -84,7 +86,7 @@ class ArgusTopologyTest {
         topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()), TestNames.unique("t") + ".");
         counters = new FoldCounters();
         Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
-            VIEW_INTERVAL, new MemoryBudget(1 << 20));
+            changes, VIEW_INTERVAL, new MemoryBudget(1 << 20));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("topology-test"));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -109,7 +111,7 @@ class ArgusTopologyTest {
     void everyNodeAndStoreHasItsFixedName() {
         TopologyDescription description = ArgusTopology.build(new ArgusTopics(Serdes.serdeFrom(
                 serializer, topics.events().valueSerde().deserializer())), topics.events().valueSerde().deserializer(),
-            new FoldCounters(), VIEW_INTERVAL, new MemoryBudget(1 << 20)).describe();
+            new FoldCounters(), new BatchChanges(), VIEW_INTERVAL, new MemoryBudget(1 << 20)).describe();
         List<String> nodes = new ArrayList<>();
         List<String> stores = new ArrayList<>();
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
@@ -159,6 +161,21 @@ class ArgusTopologyTest {
         assertThat(latest.path("job_counts").path("pending").asInt()).isZero();
         assertThat(latest.path("start_time").asText()).isEqualTo("2026-11-23T08:00:00Z");
         assertThat(counters.events(Effect.APPLIED)).isEqualTo(7);
+    }
+
+    @Test
+    void listenersHearOfEveryChangeOfTheirBatchAndNotOfDuplicates() {
+        AtomicInteger heard = new AtomicInteger();
+        ArgusEvent start = events.batchStart(0, 3);
+        try (BatchChanges.Listening listening = changes.listen("bench-topology", heard::incrementAndGet);
+             BatchChanges.Listening elsewhere = changes.listen("another-batch", () -> {
+                 throw new AssertionError("a listener of another batch is not told");
+             })) {
+            send(start, events.jobStart(1, "j", 1), start);
+            assertThat(heard).as("two changes, then a duplicate").hasValue(2);
+        }
+        send(events.jobDone(2, "j", 1));
+        assertThat(heard).as("a closed listener hears nothing").hasValue(2);
     }
 
     @Test
