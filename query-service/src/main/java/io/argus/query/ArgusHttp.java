@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.query.KeyRouter.Local;
 import io.argus.query.KeyRouter.Remote;
 import io.argus.query.KeyRouter.Unavailable;
+import io.argus.streams.fold.Limits;
 import io.argus.streams.state.JobStatus;
 import io.argus.streams.view.ViewJson;
 import io.javalin.Javalin;
@@ -65,6 +66,10 @@ final class ArgusHttp {
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(ViewJson.mapper(), false));
             config.startup.showJavalinBanner = false;
+            // Every error answer is JSON, also those Jetty gives before a route runs (bad request lines, limits).
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
+            config.http.prefer405over404 = true;
             config.staticFiles.add("/dashboard", Location.CLASSPATH);
             config.routes.before("/api/*", ctx -> authorize(ctx, settings));
             config.requestLogger.http((ctx, millis) -> recordRequest(settings.metrics(), ctx, millis));
@@ -140,7 +145,8 @@ final class ArgusHttp {
                 ctx.status(500).json(error("internal_error", "the request failed on the server; see its log"));
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
-                .json(error(e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), e.getMessage())));
+                .json(error(JsonErrorHandler.errorName(e.getStatus()), e.getStatus() == 405
+                    ? ctx.req().getMethod() + " is not allowed on " + ctx.path() : e.getMessage())));
         });
     }
 
@@ -262,14 +268,20 @@ final class ArgusHttp {
         if (value == null) {
             return Optional.empty();
         }
+        Instant instant;
         try {
-            return Optional.of(Instant.parse(value));
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(name + " must be ISO-8601 like 2026-11-23T10:00:00Z, got '" + value + "'");
         }
+        if (instant.isBefore(Limits.EARLIEST_TS) || instant.isAfter(Limits.LATEST_TS)) {
+            throw ApiException.badRequest(name + " must be between " + Limits.EARLIEST_TS + " and "
+                + Limits.LATEST_TS + ", got '" + value + "'");
+        }
+        return Optional.of(instant);
     }
 
-    private static Map<String, String> error(String error, String detail) {
+    static Map<String, String> error(String error, String detail) {
         return Map.of("error", error, "detail", detail == null ? "" : detail);
     }
 
