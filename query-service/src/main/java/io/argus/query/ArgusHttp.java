@@ -5,6 +5,7 @@ import io.argus.query.KeyRouter.Local;
 import io.argus.query.KeyRouter.Remote;
 import io.argus.query.KeyRouter.Unavailable;
 import io.argus.streams.fold.Limits;
+import io.argus.streams.state.BatchStatus;
 import io.argus.streams.state.JobStatus;
 import io.argus.streams.view.ViewJson;
 import io.javalin.Javalin;
@@ -24,6 +25,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,7 @@ final class ArgusHttp {
             config.http.prefer405over404 = true;
             config.staticFiles.add("/dashboard", Location.CLASSPATH);
             config.routes.before("/api/*", ctx -> authorize(ctx, settings));
+            config.routes.before("/api/*", QueryParams::requireWellFormed);
             config.requestLogger.http((ctx, millis) -> recordRequest(settings.metrics(), ctx, millis));
 
             // Down once the fold has stopped for good (its failure budget spent): a restart is what heals it.
@@ -206,7 +209,7 @@ final class ArgusHttp {
 
     private static List<JsonNode> localBatches(Context ctx, Parts parts) {
         ClusterBatches.requireRunning(parts.router().streams());
-        BatchList.Filter filter = new BatchList.Filter(Optional.ofNullable(ctx.queryParam("status")),
+        BatchList.Filter filter = new BatchList.Filter(batchStatus(ctx),
             Optional.ofNullable(ctx.queryParam("project")), Optional.ofNullable(ctx.queryParam("experiment_type")));
         return parts.reads().localBatches(filter).stream()
             .map(answer -> (JsonNode) ViewJson.mapper().valueToTree(answer))
@@ -261,6 +264,15 @@ final class ArgusHttp {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("status must be one of running, done, failed; got '" + status + "'");
         }
+    }
+
+    private static Optional<String> batchStatus(Context ctx) {
+        String status = ctx.queryParam("status");
+        if (status != null && Arrays.stream(BatchStatus.values()).noneMatch(s -> s.name().equals(status))) {
+            throw ApiException.badRequest("status must be one of running, done, failed, stopped, unknown; got '"
+                + status + "'");
+        }
+        return Optional.ofNullable(status);
     }
 
     private static Optional<Instant> instant(Context ctx, String name) {
