@@ -108,33 +108,33 @@ class BadInputDrillTest {
     void everyBadRequestGetsA4xxWithAJsonReasonAndEveryBadRecordADeadLetter() throws Exception {
         List<HttpCase> requests = httpCases();
         List<RecordCase> records = recordCases();
-        Map<Integer, Integer> statuses = new HashMap<>();
-        int tried = 0;
+        Map<Integer, Integer> table = new HashMap<>();
+        Map<Integer, Integer> mutated = new HashMap<>();
         Random random = new Random(SEED);
         List<RecordCase> written = new ArrayList<>();
         for (int repeat = 0; repeat < REPEATS; repeat++) {
             for (HttpCase c : requests) {
                 RawHttp.Answer answer = RawHttp.send(service.port(), c.request());
-                tried++;
-                statuses.merge(answer.status(), 1, Integer::sum);
+                table.merge(answer.status(), 1, Integer::sum);
                 assertAnswer(c, answer);
             }
             written.addAll(withKeys(records, repeat));
             if (repeat > 0) {
-                tried += mutatedRequests(random, 100, statuses);
+                mutatedRequests(random, 100, mutated);
                 written.addAll(mutatedRecords(random, 50, repeat));
             }
         }
         write(written);
-        assertDeadLettered(written);
+        long lettered = assertDeadLettered(written);
 
-        assertThat(statuses.keySet()).as("no 5xx: " + statuses).allMatch(status -> status < 500);
+        assertThat(mutated.keySet()).as("no 5xx: " + mutated).allMatch(status -> status < 500);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             RawHttp.Answer ready = RawHttp.send(service.port(), request("GET", "/readyz", null, null, true));
             assertThat(ready.status()).as("still ready after the drill: " + ready.body()).isEqualTo(200);
         });
-        System.out.printf("bad-input drill: %d HTTP kinds, %d record kinds, %d repeats, %d requests %s, %d records "
-            + "dead-lettered%n", requests.size(), records.size(), REPEATS, tried, statuses, written.size());
+        System.out.printf("bad-input drill: %d request kinds and %d record kinds, %d repeat(s); table requests %s; "
+            + "mutated requests %s; %d records written, %d table records dead-lettered as expected%n",
+            requests.size(), records.size(), REPEATS, table, mutated, written.size(), lettered);
     }
 
     private static void assertAnswer(HttpCase c, RawHttp.Answer answer) {
@@ -336,7 +336,7 @@ class BadInputDrillTest {
     }
 
     /** Mutated copies of a valid event: flipped, cut, inserted and repeated bytes. Any answer but a 5xx will do. */
-    private static int mutatedRequests(Random random, int count, Map<Integer, Integer> statuses) {
+    private static void mutatedRequests(Random random, int count, Map<Integer, Integer> statuses) {
         byte[] valid = bytes("{\"type\":\"job_done\",\"batch_id\":\"" + batch + "\",\"job_id\":\"j\",\"attempt\":1,"
             + "\"metrics\":{\"loss\":0.25},\"ts\":\"2026-11-23T10:00:00Z\"}");
         for (int i = 0; i < count; i++) {
@@ -348,7 +348,6 @@ class BadInputDrillTest {
             assertThat(answer.body()).as(what).doesNotContainPattern(INTERNALS);
             answer.json();
         }
-        return count;
     }
 
     /** Valid events with a random byte changed past the header: each must be dead-lettered or folded, never fatal. */
@@ -394,7 +393,7 @@ class BadInputDrillTest {
     }
 
     /** Every table record is dead-lettered with its category and reason; every mutated one is folded or lettered. */
-    private static void assertDeadLettered(List<RecordCase> cases) {
+    private static long assertDeadLettered(List<RecordCase> cases) {
         Map<String, ConsumerRecord<String, byte[]>> letters = new HashMap<>();
         Set<String> expected = new HashSet<>();
         cases.stream().filter(c -> c.reason() != null).forEach(c -> expected.add(c.key()));
@@ -419,6 +418,7 @@ class BadInputDrillTest {
                 assertThat(header(letter, "argus.dlq.detail")).as(c.name()).isNotBlank();
             }
         }
+        return expected.size();
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
