@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.query.KeyRouter.Local;
 import io.argus.query.KeyRouter.Remote;
 import io.argus.query.KeyRouter.Unavailable;
+import io.argus.streams.fold.Limits;
+import io.argus.streams.state.BatchStatus;
 import io.argus.streams.state.JobStatus;
 import io.argus.streams.view.ViewJson;
 import io.javalin.Javalin;
@@ -23,6 +25,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +70,13 @@ final class ArgusHttp {
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(ViewJson.mapper(), false));
             config.startup.showJavalinBanner = false;
+            // Every error answer is JSON, also those Jetty gives before a route runs (bad request lines, limits).
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
+            config.http.prefer405over404 = true;
             config.staticFiles.add("/dashboard", Location.CLASSPATH);
             config.routes.before("/api/*", ctx -> authorize(ctx, settings));
+            config.routes.before("/api/*", QueryParams::requireWellFormed);
             config.requestLogger.http((ctx, millis) -> recordRequest(settings.metrics(), ctx, millis));
 
             // Down once the fold has stopped for good (its failure budget spent): a restart is what heals it.
@@ -147,7 +155,8 @@ final class ArgusHttp {
                 ctx.status(500).json(error("internal_error", "the request failed on the server; see its log"));
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
-                .json(error(e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), e.getMessage())));
+                .json(error(JsonErrorHandler.errorName(e.getStatus()), e.getStatus() == 405
+                    ? ctx.req().getMethod() + " is not allowed on " + ctx.path() : e.getMessage())));
         });
     }
 
@@ -219,7 +228,7 @@ final class ArgusHttp {
 
     private static List<JsonNode> localBatches(Context ctx, Parts parts, Optional<String> cursor, int limit) {
         ClusterBatches.requireRunning(parts.router().streams());
-        BatchList.Filter filter = new BatchList.Filter(Optional.ofNullable(ctx.queryParam("status")),
+        BatchList.Filter filter = new BatchList.Filter(batchStatus(ctx),
             Optional.ofNullable(ctx.queryParam("project")), Optional.ofNullable(ctx.queryParam("experiment_type")));
         return parts.reads().localBatches(filter, cursor.map(BatchList.Position::decode), limit).stream()
             .map(answer -> (JsonNode) ViewJson.mapper().valueToTree(answer))
@@ -276,19 +285,34 @@ final class ArgusHttp {
         }
     }
 
+    private static Optional<String> batchStatus(Context ctx) {
+        String status = ctx.queryParam("status");
+        if (status != null && Arrays.stream(BatchStatus.values()).noneMatch(s -> s.name().equals(status))) {
+            throw ApiException.badRequest("status must be one of running, done, failed, stopped, unknown; got '"
+                + status + "'");
+        }
+        return Optional.ofNullable(status);
+    }
+
     private static Optional<Instant> instant(Context ctx, String name) {
         String value = ctx.queryParam(name);
         if (value == null) {
             return Optional.empty();
         }
+        Instant instant;
         try {
-            return Optional.of(Instant.parse(value));
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(name + " must be ISO-8601 like 2026-11-23T10:00:00Z, got '" + value + "'");
         }
+        if (instant.isBefore(Limits.EARLIEST_TS) || instant.isAfter(Limits.LATEST_TS)) {
+            throw ApiException.badRequest(name + " must be between " + Limits.EARLIEST_TS + " and "
+                + Limits.LATEST_TS + ", got '" + value + "'");
+        }
+        return Optional.of(instant);
     }
 
-    private static Map<String, String> error(String error, String detail) {
+    static Map<String, String> error(String error, String detail) {
         return Map.of("error", error, "detail", detail == null ? "" : detail);
     }
 

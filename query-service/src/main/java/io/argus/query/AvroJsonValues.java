@@ -2,6 +2,7 @@ package io.argus.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.schemas.AvroTrust;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,14 +33,11 @@ final class AvroJsonValues {
                 return value.intValue();
             case LONG:
                 if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-                    throw new IllegalArgumentException("must be a whole number");
+                    throw new IllegalArgumentException("must be a whole number (64-bit)");
                 }
                 return value.longValue();
             case DOUBLE:
-                if (!value.isNumber()) {
-                    throw new IllegalArgumentException("must be a number");
-                }
-                return value.doubleValue();
+                return exactDouble(value);
             case BOOLEAN:
                 if (!value.isBoolean()) {
                     throw new IllegalArgumentException("must be true or false");
@@ -59,6 +57,27 @@ final class AvroJsonValues {
             default:
                 throw new IllegalArgumentException("has an Avro type ingest does not support: " + schema.getType());
         }
+    }
+
+    /**
+     * A number a 64-bit float holds exactly: read back, it is the number sent (in its shortest form: {@code 1e29}
+     * comes back as {@code 1.0E29}). Out-of-range numbers (which would become infinities or zero) and numbers with
+     * more precision than the float keeps are refused rather than stored changed.
+     */
+    private static double exactDouble(JsonNode value) {
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException("must be a number");
+        }
+        double stored = value.doubleValue();
+        if (!Double.isFinite(stored)) {
+            throw new IllegalArgumentException("must be a finite number within the range of a 64-bit float "
+                + "(about ±1.8e308), got " + value.asText());
+        }
+        if (new BigDecimal(Double.toString(stored)).compareTo(value.decimalValue()) != 0) {
+            throw new IllegalArgumentException("cannot be kept exactly: a 64-bit float would store " + value.asText()
+                + " as " + stored);
+        }
+        return stored;
     }
 
     /** The field's schema default as a value of the generated classes (an empty map, null). */

@@ -1,9 +1,6 @@
 package io.argus.query;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.argus.query.FlatEventParser.FieldError;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.StopRequested;
@@ -11,11 +8,12 @@ import io.argus.streams.view.ViewJson;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,6 +29,8 @@ final class Ingest {
     private final int maxEvents;
     /** How much of an oversized body is drained before answering, as a multiple of the limit. */
     private static final long DRAIN_FACTOR = 16;
+    private static final Set<String> JSON_TYPES = Set.of("application/json", "application/x-ndjson",
+        "application/jsonl", "application/json-seq", "text/plain");
 
     Ingest(FlatEventParser parser, EventPublisher publisher, Clock clock, long maxBytes, int maxEvents) {
         this.parser = parser;
@@ -41,7 +41,8 @@ final class Ingest {
     }
 
     void events(Context ctx) {
-        List<JsonNode> nodes = readJson(boundedBody(ctx));
+        requireJsonContentType(ctx);
+        List<JsonNode> nodes = JsonBody.values(boundedBody(ctx));
         if (nodes.isEmpty()) {
             throw ApiException.badRequest("the body holds no event");
         }
@@ -66,6 +67,7 @@ final class Ingest {
 
     /** {@code POST /api/batches/{batch_id}/stop}, optional body {@code {"reason": ..., "requested_by": ...}}. */
     void stop(Context ctx, String batchId) {
+        requireJsonContentType(ctx);
         JsonNode body = stopRequest(boundedBody(ctx));
         ArgusEvent stop = ArgusEvent.newBuilder()
             .setEventId(UUID.randomUUID().toString())
@@ -115,7 +117,7 @@ final class Ingest {
             }
             return body;
         } catch (IOException e) {
-            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+            throw ApiException.badRequest("the body could not be read (the connection ended or stalled)");
         }
     }
 
@@ -132,10 +134,10 @@ final class Ingest {
 
     /** Nothing, or one JSON object whose {@code reason} and {@code requested_by}, when given, are strings. */
     private static JsonNode stopRequest(byte[] raw) {
-        if (new String(raw, StandardCharsets.UTF_8).isBlank()) {
+        if (JsonBody.isBlank(raw)) {
             return ViewJson.mapper().createObjectNode();
         }
-        List<JsonNode> values = readJson(raw);
+        List<JsonNode> values = JsonBody.values(raw);
         if (values.size() != 1 || !values.get(0).isObject()) {
             throw ApiException.badRequest("a stop request's body is empty or one JSON object "
                 + "{\"reason\": \"...\", \"requested_by\": \"...\"}");
@@ -149,24 +151,29 @@ final class Ingest {
         return body;
     }
 
-    private static List<JsonNode> readJson(byte[] body) {
-        ObjectMapper mapper = ViewJson.mapper();
-        String text = new String(body, StandardCharsets.UTF_8).strip();
-        try {
-            if (text.startsWith("[")) {
-                List<JsonNode> nodes = new ArrayList<>();
-                mapper.readTree(text).forEach(nodes::add);
-                return nodes;
+    /**
+     * A body is JSON or NDJSON. A request that declares another media type (a form, XML, multipart) is refused with
+     * 415 rather than parsed as JSON; no declared type, or text/plain as some tools send, is read as JSON.
+     */
+    private static void requireJsonContentType(Context ctx) {
+        String declared = ctx.header("Content-Type");
+        if (declared == null || declared.isBlank()) {
+            return;
+        }
+        String[] parts = declared.split(";");
+        String type = parts[0].strip().toLowerCase(Locale.ROOT);
+        boolean json = JSON_TYPES.contains(type) || (type.startsWith("application/") && type.endsWith("+json"));
+        if (!json) {
+            throw new ApiException(415, "unsupported_media_type", "Content-Type '" + type + "' is not accepted; "
+                + "send application/json or application/x-ndjson");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (parameter[0].strip().equalsIgnoreCase("charset") && parameter.length == 2
+                && !parameter[1].strip().replace("\"", "").equalsIgnoreCase("utf-8")) {
+                throw new ApiException(415, "unsupported_media_type", "the body must be UTF-8, got charset "
+                    + parameter[1].strip());
             }
-            // One object, or NDJSON: a sequence of JSON values.
-            try (MappingIterator<JsonNode> values = mapper.readerFor(JsonNode.class).readValues(text)) {
-                return values.readAll();
-            }
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("the body is not JSON, a JSON array or NDJSON: "
-                + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr());
-        } catch (IOException e) {
-            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
         }
     }
 

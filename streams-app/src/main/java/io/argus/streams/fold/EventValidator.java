@@ -35,17 +35,26 @@ public final class EventValidator {
         if (event.getEventId().length() > Limits.EVENT_ID_CHARS) {
             return tooLong("event_id", event.getEventId(), Limits.EVENT_ID_CHARS);
         }
+        Optional<Violation> eventId = id("event_id", event.getEventId());
+        if (eventId.isPresent()) {
+            return eventId;
+        }
         if (isBlank(event.getBatchId())) {
             return violation("batch_id", "must not be empty");
         }
-        if (event.getBatchId().indexOf('\u0000') >= 0) {
-            return violation("batch_id", "must not contain NUL characters");
+        Optional<Violation> batchId = id("batch_id", event.getBatchId());
+        if (batchId.isPresent()) {
+            return batchId;
         }
         if (event.getBatchId().length() > Limits.BATCH_ID_CHARS) {
             return tooLong("batch_id", event.getBatchId(), Limits.BATCH_ID_CHARS);
         }
         if (event.getTs() == null) {
             return violation("ts", "must be set");
+        }
+        if (event.getTs().isBefore(Limits.EARLIEST_TS) || event.getTs().isAfter(Limits.LATEST_TS)) {
+            return violation("ts", "must be between " + Limits.EARLIEST_TS + " and " + Limits.LATEST_TS + ", got "
+                + event.getTs());
         }
         Object payload = event.getPayload();
         if (EventType.ofPayload(payload).isEmpty()) {
@@ -70,11 +79,11 @@ public final class EventValidator {
         }
         if (payload instanceof JobProgress progress) {
             return first(checkJob(progress.getJobId(), progress.getAttempt()),
-                map("metrics", progress.getMetrics(), Integer.MAX_VALUE));
+                map("metrics", progress.getMetrics(), Integer.MAX_VALUE), finite("metrics", progress.getMetrics()));
         }
         if (payload instanceof JobDone done) {
             return first(checkJob(done.getJobId(), done.getAttempt()),
-                map("metrics", done.getMetrics(), Integer.MAX_VALUE),
+                map("metrics", done.getMetrics(), Integer.MAX_VALUE), finite("metrics", done.getMetrics()),
                 length("result", done.getResult(), Limits.RESULT_CHARS),
                 length("output_uri", done.getOutputUri(), Limits.URI_CHARS));
         }
@@ -98,8 +107,37 @@ public final class EventValidator {
         if (jobId.length() > Limits.JOB_ID_CHARS) {
             return tooLong("job_id", jobId, Limits.JOB_ID_CHARS);
         }
+        Optional<Violation> id = id("job_id", jobId);
+        if (id.isPresent()) {
+            return id;
+        }
         if (attempt < 1) {
             return violation("attempt", "must be >= 1, got " + attempt);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Ids are store keys and appear in URLs and JSON: no control characters (U+0000-U+001F, U+007F-U+009F). NUL
+     * especially, since it separates a batch id from a job id in the store keys ({@code StoreKeys}).
+     */
+    private static Optional<Violation> id(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return violation(field, String.format("must not contain control characters, got U+%04X at "
+                    + "character %d", (int) value.charAt(i), i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Metrics are 64-bit floats: NaN and the infinities are not measurements and JSON cannot carry them. */
+    private static Optional<Violation> finite(String field, Map<String, Double> values) {
+        for (Map.Entry<String, Double> entry : values.entrySet()) {
+            if (entry.getValue() == null || !Double.isFinite(entry.getValue())) {
+                return violation(field, "values must be finite numbers, '" + entry.getKey() + "' is "
+                    + entry.getValue());
+            }
         }
         return Optional.empty();
     }

@@ -1,5 +1,7 @@
 package io.argus.streams.fold;
 
+import java.time.Instant;
+
 /**
  * The bounds that keep every state record far below what its changelog topic accepts (1 MiB by default), whatever
  * any client writes to the log. Identifiers and structured values over a bound make the event invalid (dead letter,
@@ -18,6 +20,13 @@ public final class Limits {
     public static final int RESULT_CHARS = 65_536;
     public static final int URI_CHARS = 2_048;
     public static final int SHORT_TEXT_CHARS = 256;
+
+    /**
+     * Event times must fall within years 0001 to 9999: what ISO-8601 writes with four digits, and what every client
+     * of the API can parse back. Checked at ingest and in the fold alike.
+     */
+    public static final Instant EARLIEST_TS = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST_TS = Instant.parse("9999-12-31T23:59:59.999Z");
 
     /** Failure messages, commands and reasons: kept up to this many characters, then marked as cut. */
     public static final int MESSAGE_CHARS = 2_000;

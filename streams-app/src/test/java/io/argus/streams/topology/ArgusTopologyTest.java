@@ -12,6 +12,8 @@ import io.argus.registry.SchemaRegistryClient;
 import io.argus.schemas.ArgusTopics;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.BatchStart;
+import io.argus.schemas.avro.JobDone;
+import io.argus.schemas.avro.JobProgress;
 import io.argus.schemas.avro.JobStart;
 import io.argus.schemas.wire.ArgusEventSerde;
 import io.argus.schemas.wire.AvroSerializer;
@@ -30,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -216,6 +219,14 @@ class ArgusTopologyTest {
             new Object[] {"bench-topology", bytes(events.event(1, BatchStart.newBuilder().setSourceProject("p")
                 .setExperimentType("e").setNTotal(-1).setCommand("c").build())), "invalid", "n_total"},
             new Object[] {"bench-topology", bytes(events.event(1, new JobStart("", 1, Map.of()))), "invalid", "job_id"},
+            new Object[] {"bench-topology", bytes(events.jobStart(1, "j\u0000x", 1)), "invalid", "job_id"},
+            new Object[] {"b\u001b[31m", bytes(withBatchId(events.batchStart(0, 3), "b\u001b[31m")), "invalid", "batch_id"},
+            new Object[] {"bench-topology", bytes(withTs(events.heartbeat(1), Instant.parse("+10000-01-01T00:00:00Z"))),
+                "invalid", "ts"},
+            new Object[] {"bench-topology", bytes(events.event(1, new JobDone("j", 1, Map.of("loss", Double.NaN),
+                null, null))), "invalid", "metrics"},
+            new Object[] {"bench-topology", bytes(events.event(1, new JobProgress("j", 1, 5L,
+                Map.of("loss", Double.NEGATIVE_INFINITY)))), "invalid", "metrics"},
             new Object[] {"another-batch", good, "invalid", "key"});
 
         for (Object[] c : cases) {
@@ -275,6 +286,16 @@ class ArgusTopologyTest {
         for (ArgusEvent event : sent) {
             input.pipeInput(event.getBatchId(), bytes(event));
         }
+    }
+
+    private static ArgusEvent withBatchId(ArgusEvent event, String batchId) {
+        event.setBatchId(batchId);
+        return event;
+    }
+
+    private static ArgusEvent withTs(ArgusEvent event, Instant ts) {
+        event.setTs(ts);
+        return event;
     }
 
     private byte[] bytes(ArgusEvent event) {
