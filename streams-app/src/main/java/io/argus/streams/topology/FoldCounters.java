@@ -8,14 +8,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the fold did, counted for metrics: events by effect and dead letters by reason. Shared by all stream threads
- * of one process; the query service exposes it. Under exactly-once an aborted transaction's records are processed
+ * What the fold did, counted for metrics: events by effect, dead letters by reason, and events re-routed to the
+ * partition that owns their batch ({@link FoldProcessor}). Shared by all stream threads of one process; the query service exposes it. Under exactly-once an aborted transaction's records are processed
  * again, so these count work done, not distinct events.
  */
 public final class FoldCounters {
 
     private final Map<Effect, LongAdder> byEffect = new EnumMap<>(Effect.class);
     private final Map<String, LongAdder> deadLettersByReason = new ConcurrentHashMap<>();
+    private final LongAdder rerouted = new LongAdder();
+    private final LongAdder alreadyCopied = new LongAdder();
 
     public FoldCounters() {
         for (Effect effect : Effect.values()) {
@@ -31,12 +33,30 @@ public final class FoldCounters {
         deadLettersByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
+    void rerouted() {
+        rerouted.increment();
+    }
+
+    void passedOver() {
+        alreadyCopied.increment();
+    }
+
     public long events(Effect effect) {
         return byEffect.get(effect).sum();
     }
 
     public long deadLetters() {
         return deadLettersByReason.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Misplaced events copied to the partition that owns their batch. */
+    public long reroutes() {
+        return rerouted.sum();
+    }
+
+    /** Misplaced events passed over because the log already holds their re-routed copy (a rebuild). */
+    public long alreadyCopied() {
+        return alreadyCopied.sum();
     }
 
     /** Dead letters by reason, for example {@code CORRUPT_PAYLOAD} or {@code attempt}. */
