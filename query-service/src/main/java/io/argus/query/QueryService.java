@@ -157,5 +157,8 @@ public final class QueryService implements AutoCloseable {
         FunctionCounter.builder("argus.dead.letters", counters, FoldCounters::deadLetters)
             .description("Records sent to the dead-letter topic")
             .register(metrics);
+        FunctionCounter.builder("argus.fold.rerouted", counters, FoldCounters::reroutes)
+            .description("Events that arrived on a partition not owning their batch, copied to the owner partition")
+            .register(metrics);
     }
 }
