@@ -99,6 +99,22 @@ class ArgusService:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read().decode("utf-8"))
 
+    @property
+    def bootstrap_servers(self) -> str:
+        return "127.0.0.1:%d" % self.kafka_port
+
+    def registry_url(self) -> str:
+        """The registry's Confluent API URL, from the banner Argus prints once it runs."""
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.strip().startswith("registry "):
+                    return line.split()[1]
+        raise AssertionError("no registry line in the log of Argus:\n" + self.log_tail())
+
+    def metrics(self) -> str:
+        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as answer:
+            return str(answer.read().decode("utf-8"))
+
     def _ready(self) -> bool:
         assert self._process is not None
         if self._process.poll() is not None:

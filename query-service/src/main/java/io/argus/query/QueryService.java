@@ -163,6 +163,9 @@ public final class QueryService implements AutoCloseable {
         FunctionCounter.builder("argus.dead.letters", counters, FoldCounters::deadLetters)
             .description("Records sent to the dead-letter topic")
             .register(metrics);
+        FunctionCounter.builder("argus.fold.rerouted", counters, FoldCounters::reroutes)
+            .description("Events that arrived on a partition not owning their batch, copied to the owner partition")
+            .register(metrics);
         FunctionCounter.builder("argus.fold.registry.retries", counters, FoldCounters::registryRetries)
             .description("Times a task started again from its last commit because the registry did not answer")
             .register(metrics);

@@ -254,7 +254,8 @@ class QueryServiceIntegrationTest {
         assertThat(api.get("/healthz").json().path("status").asText()).isEqualTo("up");
         assertThat(api.get("/readyz").json().path("state").asText()).isEqualTo("RUNNING");
         String metrics = api.get("/metrics").body();
-        assertThat(metrics).contains("argus_fold_events_total", "argus_dead_letters_total", "kafka_stream",
+        assertThat(metrics).contains("argus_fold_events_total", "argus_dead_letters_total", "argus_fold_rerouted_total",
+            "kafka_stream",
             "argus_http_requests_seconds_count{method=\"GET\",route=\"/healthz\",status=\"200\"}");
         JsonNode openApi = api.get("/api/openapi.json").json();
         assertThat(openApi.path("openapi").asText()).startsWith("3.");

@@ -9,6 +9,7 @@ import io.argus.schemas.wire.ArgusEventSerde;
 import io.argus.schemas.wire.SerdeSettings;
 import io.argus.streams.topology.ArgusTopology;
 import io.argus.streams.topology.BatchChanges;
+import io.argus.streams.topology.EventPlacement;
 import io.argus.streams.topology.FoldCounters;
 import io.argus.streams.topology.MemoryBudget;
 import java.time.Duration;
@@ -56,16 +57,27 @@ public final class ArgusStreams implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private HangingTransactionGuard hangingTransactions;
 
-    private ArgusStreams(ArgusConfig config) {
+    private ArgusStreams(ArgusConfig config, Map<Integer, Long> copiedBelow) {
         // A bad budget is a configuration mistake: say so here, not later in every stream thread.
         BoundedRocksDbMemory.budget(config.asMap());
         this.config = config;
         this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromMap(registrySettingsWithin(config)));
         this.topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()),
             config.get(ArgusConfig.TOPICS_PREFIX));
+        int eventPartitions;
+        try (Admin admin = Admin.create(adminProperties(config))) {
+            TopicSetup.ensure(admin, topics, config.getInt(ArgusConfig.TOPICS_PARTITIONS),
+                (short) config.getInt(ArgusConfig.TOPICS_REPLICATION_FACTOR));
+            TopicSetup.requireKeptForever(admin, topics.events().name());
+            eventPartitions = TopicSetup.partitions(admin, topics.events().name());
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
             changes, Duration.ofMillis(config.getLong(ArgusConfig.VIEWS_INTERVAL_MS)),
-            new MemoryBudget(config.getLong(ArgusConfig.FOLD_CACHE_MAX_BYTES)));
+            new MemoryBudget(config.getLong(ArgusConfig.FOLD_CACHE_MAX_BYTES)),
+            new EventPlacement(eventPartitions, copiedBelow));
         Properties properties = config.streamsProperties();
         properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         this.streams = new KafkaStreams(topology, properties);
@@ -78,14 +90,17 @@ public final class ArgusStreams implements AutoCloseable {
         });
     }
 
-    /** Creates missing topics, then starts the topology. */
+    /** Creates missing topics, then starts the topology; every misplaced event it meets is re-routed. */
     public static ArgusStreams start(ArgusConfig config) {
-        ArgusStreams app = new ArgusStreams(config);
-        try (Admin admin = Admin.create(adminProperties(config))) {
-            TopicSetup.ensure(admin, app.topics, config.getInt(ArgusConfig.TOPICS_PARTITIONS),
-                (short) config.getInt(ArgusConfig.TOPICS_REPLICATION_FACTOR));
-            TopicSetup.requireKeptForever(admin, app.topics().events().name());
-        }
+        return start(config, Map.of());
+    }
+
+    /**
+     * Creates missing topics, then starts the topology; a misplaced event below {@code copiedBelow} of its partition
+     * is known to have its re-routed copy in the log already and is passed over ({@link ReroutedCopies}).
+     */
+    static ArgusStreams start(ArgusConfig config, Map<Integer, Long> copiedBelow) {
+        ArgusStreams app = new ArgusStreams(config, copiedBelow);
         LOG.info("Starting application {} on {} (state in {})", config.get(StreamsConfig.APPLICATION_ID_CONFIG),
             config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), config.get(StreamsConfig.STATE_DIR_CONFIG));
         app.hangingTransactions = app.startHangingTransactionGuard();

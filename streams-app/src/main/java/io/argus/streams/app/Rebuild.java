@@ -24,6 +24,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * was when the rebuild began, printing progress on the way: events folded, events per second, remaining lag.
  * Refuses an application id something runs under (it would join that group and take its partitions); an id with
  * committed offsets and nothing running, such as an interrupted rebuild's, continues from them.
+ *
+ * <p>Misplaced events (on a partition that does not own their batch) are not copied again when the log already holds
+ * their re-routed copy ({@link ReroutedCopies}, read before the fold starts): the rebuild folds those copies where
+ * they are, as the fold that wrote them did. The ones it does re-route are folded before it says it caught up.
  */
 final class Rebuild {
 
@@ -37,10 +41,10 @@ final class Rebuild {
         this.progressEvery = progressEvery;
     }
 
-    /** Runs to the end; returns the number of records the fold saw (events and dead letters). */
+    /** Runs to the end; returns the number of records the fold saw (events, dead letters, misplaced events). */
     long run(Duration timeout) throws InterruptedException, ExecutionException {
         String applicationId = config.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        String events = config.get(ArgusConfig.TOPICS_PREFIX) + ArgusTopics.EVENTS;
+        String events = events(config);
         try (Admin admin = Admin.create(ArgusStreams.adminProperties(config))) {
             Map<TopicPartition, Long> target = logEnd(admin, events);
             requireUnused(admin, applicationId);
@@ -53,23 +57,38 @@ final class Rebuild {
                 out.printf(Locale.ROOT, "continuing from the offsets %s committed: %d records folded before%n",
                     applicationId, done);
             }
-            try (ArgusStreams app = ArgusStreams.start(config)) {
+            Map<Integer, Long> copiedBelow = ReroutedCopies.in(admin, config.streamsProperties(), events, timeout);
+            if (!copiedBelow.isEmpty()) {
+                out.printf(Locale.ROOT, "the log holds re-routed copies of misplaced events up to offsets %s "
+                    + "(by partition): those are folded from their copies, not copied again%n", copiedBelow);
+            }
+            try (ArgusStreams app = ArgusStreams.start(config, copiedBelow)) {
                 return foldUntilCaughtUp(admin, app, target, timeout);
             }
         }
     }
 
-    private long foldUntilCaughtUp(Admin admin, ArgusStreams app, Map<TopicPartition, Long> target,
+    private long foldUntilCaughtUp(Admin admin, ArgusStreams app, Map<TopicPartition, Long> logEnd,
                                    Duration timeout) throws InterruptedException, ExecutionException {
         String applicationId = config.get(StreamsConfig.APPLICATION_ID_CONFIG);
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
+        Map<TopicPartition, Long> target = logEnd;
+        boolean copiesIncluded = false;
         while (true) {
             long remaining = remainingLag(target, LogOffsets.committed(admin, applicationId));
             long folded = folded(app);
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf(Locale.ROOT, "folded %d records, %.0f records/s, remaining lag %d%n", folded,
                 folded / Math.max(seconds, 1e-3), remaining);
+            if (remaining == 0 && !copiesIncluded && app.counters().reroutes() > 0) {
+                // The copies it wrote are committed with the offsets it reached, so they end before today's log end.
+                target = LogOffsets.end(admin, events(config));
+                copiesIncluded = true;
+                out.printf(Locale.ROOT, "re-routed %d misplaced events: folding their copies too%n",
+                    app.counters().reroutes());
+                continue;
+            }
             if (remaining == 0) {
                 out.printf(Locale.ROOT, "caught up in %.1f s%n", seconds);
                 return folded;
@@ -136,6 +155,10 @@ final class Rebuild {
     private static long folded(ArgusStreams app) {
         long events = Arrays.stream(Effect.values())
             .mapToLong(effect -> app.counters().events(effect)).sum();
-        return events + app.counters().deadLetters();
+        return events + app.counters().deadLetters() + app.counters().reroutes() + app.counters().alreadyCopied();
+    }
+
+    private static String events(ArgusConfig config) {
+        return config.get(ArgusConfig.TOPICS_PREFIX) + ArgusTopics.EVENTS;
     }
 }

@@ -43,6 +43,19 @@ final class TopicSetup {
         }
     }
 
+    /** How many partitions {@code topic} has: the fold needs it to know which partition owns a batch. */
+    static int partitions(Admin admin, String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe " + topic + ": " + e.getCause().getMessage(),
+                e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + topic, e);
+        }
+    }
+
     /**
      * The event log is the journal: history and time travel read events back by offset, and a rebuild replays it
      * all. A log that compacts or expires records would lose history silently, so it is refused at start.

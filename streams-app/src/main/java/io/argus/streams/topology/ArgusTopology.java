@@ -6,6 +6,8 @@ import io.argus.streams.state.BatchState;
 import io.argus.streams.state.JobState;
 import io.argus.streams.state.HistoryChunk;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -19,9 +21,12 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * argus.events --> [argus-events-source] --> [argus-fold] --+--> [argus-batch-views-sink] --> argus.batch-views
  *                                            (batches, jobs,  +--> [argus-dead-letters-sink] --> argus.events.dlq
- *                                             history,
- *                                             pending-views)
+ *                                             history,        +--> [argus-reroute-sink] --> argus.events
+ *                                             pending-views)       (to the partition that owns the batch)
  * </pre>
+ *
+ * <p>The re-route sink writes events that arrived on a partition not owning their batch back to the event log, on
+ * the owner partition ({@link EventPlacement}, {@link FoldProcessor}).
  *
  * <p>The batch, job and history stores are {@link WriteBackStore}s: a batch's record changes with nearly every
  * event and a job's with each of its events, and the write-back layer keeps them as objects until the commit, then
@@ -34,6 +39,7 @@ public final class ArgusTopology {
     public static final String FOLD = "argus-fold";
     public static final String BATCH_VIEWS_SINK = "argus-batch-views-sink";
     public static final String DEAD_LETTER_SINK = "argus-dead-letters-sink";
+    public static final String REROUTE_SINK = "argus-reroute-sink";
 
     /** batch_id -> the batch record. */
     public static final String BATCHES_STORE = "batches";
@@ -54,14 +60,18 @@ public final class ArgusTopology {
      * @param changes   where the fold tells listeners in this process which batch it changed
      * @param viewInterval how often the views of changed batches are published
      * @param budget how much the write-back stores of this process may hold between commits
+     * @param placement which partition owns a batch, and which misplaced events already have a copy
      */
     public static Topology build(ArgusTopics topics, Deserializer<ArgusEvent> events, FoldCounters counters,
-                                 BatchChanges changes, Duration viewInterval, MemoryBudget budget) {
+                                 BatchChanges changes, Duration viewInterval, MemoryBudget budget,
+                                 EventPlacement placement) {
+        ReroutedProducers warned = new ReroutedProducers();
         Topology topology = new Topology();
         // The value is decoded inside the processor, so bad bytes reach the dead-letter path with their offset.
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
             topics.events().name());
-        topology.addProcessor(FOLD, () -> new FoldProcessor(events, counters, changes, viewInterval), SOURCE);
+        topology.addProcessor(FOLD, () -> new FoldProcessor(events, counters, changes, viewInterval, placement,
+            warned), SOURCE);
         topology.addStateStore(new WriteBackStoreBuilder<>(BATCHES_STORE, new StateSerde<>(BatchState::new), budget),
             FOLD);
         topology.addStateStore(new WriteBackStoreBuilder<>(JOBS_STORE, new StateSerde<>(JobState::new), budget), FOLD);
@@ -73,6 +83,9 @@ public final class ArgusTopology {
             Serdes.ByteArray().serializer(), FOLD);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.String().serializer(),
             Serdes.ByteArray().serializer(), FOLD);
+        topology.addSink(REROUTE_SINK, topics.events().name(), Serdes.String().serializer(),
+            Serdes.ByteArray().serializer(),
+            (topic, key, value, partitions) -> Optional.of(Set.of(EventPlacement.owner(key, partitions))), FOLD);
         return topology;
     }
 }

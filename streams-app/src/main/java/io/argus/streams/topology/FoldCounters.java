@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the fold did, counted for metrics: events by effect and dead letters by reason. Shared by all stream threads
- * of one process; the query service exposes it. Under exactly-once an aborted transaction's records are processed
+ * What the fold did, counted for metrics: events by effect, dead letters by reason, and events re-routed to the
+ * partition that owns their batch ({@link FoldProcessor}). Shared by all stream threads of one process; the query service exposes it. Under exactly-once an aborted transaction's records are processed
  * again, so these count work done, not distinct events.
  */
 public final class FoldCounters {
@@ -17,6 +17,8 @@ public final class FoldCounters {
     private final Map<Effect, LongAdder> byEffect = new EnumMap<>(Effect.class);
     private final Map<String, LongAdder> deadLettersByReason = new ConcurrentHashMap<>();
     private final LongAdder registryUnavailable = new LongAdder();
+    private final LongAdder rerouted = new LongAdder();
+    private final LongAdder alreadyCopied = new LongAdder();
 
     public FoldCounters() {
         for (Effect effect : Effect.values()) {
@@ -41,6 +43,14 @@ public final class FoldCounters {
         return registryUnavailable.sum();
     }
 
+    void rerouted() {
+        rerouted.increment();
+    }
+
+    void passedOver() {
+        alreadyCopied.increment();
+    }
+
     public long events(Effect effect) {
         return byEffect.get(effect).sum();
     }
@@ -51,8 +61,18 @@ public final class FoldCounters {
 
     /** Every record the fold has handled, whatever became of it: grows as long as the fold moves. */
     public long records() {
-        return byEffect.values().stream().mapToLong(LongAdder::sum).sum()
-            + deadLetters();
+        return byEffect.values().stream().mapToLong(LongAdder::sum).sum() + deadLetters() + reroutes()
+            + alreadyCopied();
+    }
+
+    /** Misplaced events copied to the partition that owns their batch. */
+    public long reroutes() {
+        return rerouted.sum();
+    }
+
+    /** Misplaced events passed over because the log already holds their re-routed copy (a rebuild). */
+    public long alreadyCopied() {
+        return alreadyCopied.sum();
     }
 
     /** Dead letters by reason, for example {@code CORRUPT_PAYLOAD} or {@code attempt}. */

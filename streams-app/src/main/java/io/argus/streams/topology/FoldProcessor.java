@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
@@ -48,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * event: a running batch changes with nearly every event, and its consumers want its latest state, not every step.
  * A batch whose view is due is kept in the {@code pending-views} store, committed with the change itself, so a
  * crash between that commit and the publication only delays the view: the restarted task publishes it.
+ *
+ * <p>An event folds only in the task of the partition that owns its batch ({@link EventPlacement}): there the query
+ * service looks for it. A decodable event found on another partition (a librdkafka client's default partitioner puts
+ * it there) is not folded; its record, unchanged but for a {@value EventPlacement#REROUTED_FROM} header naming where it was, is
+ * written to its owner partition, in this task's transaction, and folded when it arrives there. A client sends all
+ * of a batch's events with one partitioner, so they land on one partition in order and their copies keep that
+ * order. The history indexes the copy, which is the record {@code /events} reads.
  */
 final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -57,6 +65,8 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     private final FoldCounters counters;
     private final BatchChanges changes;
     private final Duration viewInterval;
+    private final EventPlacement placement;
+    private final ReroutedProducers warned;
     private ProcessorContext<String, byte[]> context;
     private WriteBackStore<BatchState> batches;
     private WriteBackStore<JobState> jobs;
@@ -66,11 +76,13 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
     private final Map<String, Long> due = new LinkedHashMap<>();
 
     FoldProcessor(Deserializer<ArgusEvent> events, FoldCounters counters, BatchChanges changes,
-                  Duration viewInterval) {
+                  Duration viewInterval, EventPlacement placement, ReroutedProducers warned) {
         this.events = events;
         this.counters = counters;
         this.changes = changes;
         this.viewInterval = viewInterval;
+        this.placement = placement;
+        this.warned = warned;
     }
 
     @Override
@@ -105,6 +117,11 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
         } catch (SchemaRegistryException e) {
             throw registryUnavailable(source, e);
         }
+        if (record.key() != null && placement.owner(record.key()) != source.partition()) {
+            // Before validation: the owner validates, so every misplaced event has its copy whatever the rules say.
+            reroute(event, record, source);
+            return;
+        }
         Optional<Violation> violation = EventValidator.validate(event);
         if (violation.isEmpty() && !event.getBatchId().equals(record.key())) {
             // Another key may put the batch's events on several partitions, and then their order is lost.
@@ -132,6 +149,27 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
             context.taskId());
         counters.registryUnavailable();
         return new TaskCorruptedException(Set.of(context.taskId()));
+    }
+
+    /** Copies a misplaced event to the partition that owns its batch, unless the log holds its copy already. */
+    private void reroute(ArgusEvent event, Record<String, byte[]> record, RecordMetadata source) {
+        if (placement.alreadyCopied(source.partition(), source.offset())) {
+            counters.passedOver();
+            return;
+        }
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(EventPlacement.REROUTED_FROM);
+        headers.add(EventPlacement.REROUTED_FROM,
+            (source.partition() + ":" + source.offset()).getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+            ArgusTopology.REROUTE_SINK);
+        counters.rerouted();
+        if (warned.firstTime(event.getProducer())) {
+            LOG.warn("Producer '{}' wrote batch '{}' to partition {} of {}, which does not own it (partition {} does): "
+                    + "re-routing its misplaced events there. Set partitioner=murmur2_random in librdkafka-based "
+                    + "clients (docs/clients.md). Logged once per producer.", event.getProducer(), record.key(),
+                source.partition(), source.topic(), placement.owner(record.key()));
+        }
     }
 
     private void fold(ArgusEvent event, Record<String, byte[]> record, RecordMetadata source) {

@@ -52,4 +52,11 @@ final class FoldOnBroker {
         events.forEach(event -> producer.send(new ProducerRecord<>(topic, event.getBatchId(), event)));
         producer.flush();
     }
+
+    /** Sends the events keyed by batch to one partition, whatever the key says, as a client of another partitioner. */
+    static void sendTo(KafkaProducer<String, ArgusEvent> producer, String topic, int partition,
+                       List<ArgusEvent> events) {
+        events.forEach(event -> producer.send(new ProducerRecord<>(topic, partition, event.getBatchId(), event)));
+        producer.flush();
+    }
 }

@@ -89,7 +89,7 @@ class ArgusTopologyTest {
         topics = new ArgusTopics(new ArgusEventSerde(registry, SerdeSettings.defaults()), TestNames.unique("t") + ".");
         counters = new FoldCounters();
         Topology topology = ArgusTopology.build(topics, topics.events().valueSerde().deserializer(), counters,
-            changes, VIEW_INTERVAL, new MemoryBudget(1 << 20));
+            changes, VIEW_INTERVAL, new MemoryBudget(1 << 20), EventPlacement.rerouteAll(1));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("topology-test"));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -114,7 +114,8 @@ class ArgusTopologyTest {
     void everyNodeAndStoreHasItsFixedName() {
         TopologyDescription description = ArgusTopology.build(new ArgusTopics(Serdes.serdeFrom(
                 serializer, topics.events().valueSerde().deserializer())), topics.events().valueSerde().deserializer(),
-            new FoldCounters(), new BatchChanges(), VIEW_INTERVAL, new MemoryBudget(1 << 20)).describe();
+            new FoldCounters(), new BatchChanges(), VIEW_INTERVAL, new MemoryBudget(1 << 20),
+            EventPlacement.rerouteAll(3)).describe();
         List<String> nodes = new ArrayList<>();
         List<String> stores = new ArrayList<>();
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
@@ -126,10 +127,11 @@ class ArgusTopologyTest {
 
         assertThat(description.subtopologies()).hasSize(1);
         assertThat(nodes).containsExactlyInAnyOrder(ArgusTopology.SOURCE, ArgusTopology.FOLD,
-            ArgusTopology.BATCH_VIEWS_SINK, ArgusTopology.DEAD_LETTER_SINK);
+            ArgusTopology.BATCH_VIEWS_SINK, ArgusTopology.DEAD_LETTER_SINK, ArgusTopology.REROUTE_SINK);
         assertThat(stores).containsExactlyInAnyOrder("batches", "jobs", "history", "pending-views");
         assertThat(description.toString())
-            .contains("topics: [argus.events]", "topic: argus.batch-views", "topic: argus.events.dlq")
+            .contains("topics: [argus.events]", "topic: argus.batch-views", "topic: argus.events.dlq",
+                "Sink: argus-reroute-sink (topic: argus.events)")
             .doesNotContain("KSTREAM-", "KTABLE-");
     }
 

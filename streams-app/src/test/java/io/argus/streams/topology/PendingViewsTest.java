@@ -45,7 +45,7 @@ class PendingViewsTest {
 
         FoldProcessor processor = new FoldProcessor((topic, bytes) -> {
             throw new AssertionError("no record is processed here");
-        }, new FoldCounters(), new BatchChanges(), INTERVAL);
+        }, new FoldCounters(), new BatchChanges(), INTERVAL, EventPlacement.rerouteAll(1), new ReroutedProducers());
         processor.init(context);
         assertThat(context.forwarded()).as("nothing before the punctuation").isEmpty();
 
