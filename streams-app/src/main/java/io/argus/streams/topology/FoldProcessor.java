@@ -20,11 +20,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.errors.TaskMigratedException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -138,17 +137,20 @@ final class FoldProcessor implements Processor<String, byte[], String, byte[]> {
 
     /**
      * The registry did not answer for the record's writer schema (an unknown id is a bad record, handled above). The
-     * record is not bad, so it is not dead-lettered, and the thread must not die for it either: the task starts again
-     * from its last commit (under exactly-once its state is restored from the changelog) and meets the record again.
-     * The registry client's deadline is shorter than the transaction timeout ({@code ArgusStreams}), so the
-     * transaction is still open when this is thrown.
+     * record is not bad, so it is not dead-lettered, and the thread must not die for it either. The thread gives up
+     * its tasks as if they had migrated, the path Kafka Streams takes for a fenced producer: their transaction is
+     * aborted, they rejoin and start again from their last commit, and meet the record again. (A corrupted-task
+     * exception, the lighter path, lost the input position of a task revived during the rebalance it triggers, so
+     * the fold stalled and would have skipped the records.) The registry client's deadline is shorter than the
+     * transaction timeout ({@code ArgusStreams}), so the transaction is still open when this is thrown.
      */
-    private TaskCorruptedException registryUnavailable(RecordMetadata source, SchemaRegistryException e) {
-        LOG.warn("The schema registry did not answer for the record of {}-{} at offset {} ({}); task {} starts again "
-            + "from its last commit", source.topic(), source.partition(), source.offset(), e.getMessage(),
-            context.taskId());
+    private TaskMigratedException registryUnavailable(RecordMetadata source, SchemaRegistryException e) {
+        LOG.warn("The schema registry did not answer for the record of {}-{} at offset {} ({}); the stream thread's "
+            + "tasks start again from their last commit", source.topic(), source.partition(), source.offset(),
+            e.getMessage());
         counters.registryUnavailable();
-        return new TaskCorruptedException(Set.of(context.taskId()));
+        return new TaskMigratedException("the schema registry did not answer for the record of " + source.topic()
+            + "-" + source.partition() + " at offset " + source.offset(), e);
     }
 
     /** Copies a misplaced event to the partition that owns its batch, unless the log holds its copy already. */

@@ -54,27 +54,37 @@ class RegistryOutageIntegrationTest {
                     RegistryClientConfig.CALL_TIMEOUT_MS, "1000",
                     RegistryClientConfig.MAX_RETRIES, "1"));
             TestEvents events = new TestEvents(BATCH);
-            List<ArgusEvent> sent = new ArrayList<>(List.of(events.batchStart(0, 10)));
+            List<ArgusEvent> before = new ArrayList<>(List.of(events.batchStart(0, 10)));
+            List<ArgusEvent> during = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                sent.add(events.jobStart(1 + i, "job-" + i, 1));
-                sent.add(events.jobDone(20 + i, "job-" + i, 1));
+                (i < 5 ? before : during).add(events.jobStart(1 + i, "job-" + i, 1));
+                (i < 5 ? before : during).add(events.jobDone(20 + i, "job-" + i, 1));
             }
-
-            proxy.stall(true);
-            try (ArgusStreams app = ArgusStreams.start(config);
-                 KafkaProducer<String, ArgusEvent> launcher = FoldOnBroker.producer(stack)) {
-                FoldOnBroker.send(launcher, app.topics().events().name(), sent);
-                await().atMost(DEADLINE).until(() -> app.counters().registryRetries() >= 2);
-                List<String> threads = threadNames(app.streams());
-
-                proxy.stall(false);
-                await().atMost(DEADLINE).ignoreExceptions().until(() -> batch(app.streams()).getJobsDone() == 10);
-                assertThat(app.counters().deadLetters()).as("nothing dead-lettered").isZero();
-                assertThat(threadNames(app.streams())).as("no stream thread died").isEqualTo(threads)
-                    .allMatch(name -> name.endsWith("StreamThread-1"));
-                System.out.printf("registry outage: %d task restarts while the registry did not answer%n",
-                    app.counters().registryRetries());
+            try (KafkaProducer<String, ArgusEvent> launcher = FoldOnBroker.producer(stack)) {
+                // A first start, nothing committed yet, and a second one after commits: each with no schema read
+                // yet, while the registry does not answer.
+                waitOutTheOutage(config, proxy, launcher, before, 5);
+                waitOutTheOutage(config, proxy, launcher, during, 10);
             }
+        }
+    }
+
+    private static void waitOutTheOutage(ArgusConfig config, StallingProxy proxy,
+                                         KafkaProducer<String, ArgusEvent> launcher, List<ArgusEvent> events,
+                                         int doneAfter) throws Exception {
+        proxy.stall(true);
+        try (ArgusStreams app = ArgusStreams.start(config)) {
+            FoldOnBroker.send(launcher, app.topics().events().name(), events);
+            await().atMost(DEADLINE).until(() -> app.counters().registryRetries() >= 2);
+            List<String> threads = threadNames(app.streams());
+
+            proxy.stall(false);
+            await().atMost(DEADLINE).ignoreExceptions().until(() -> batch(app.streams()).getJobsDone() == doneAfter);
+            assertThat(app.counters().deadLetters()).as("nothing dead-lettered").isZero();
+            assertThat(threadNames(app.streams())).as("no stream thread died").isEqualTo(threads)
+                .allMatch(name -> name.endsWith("StreamThread-1"));
+            System.out.printf("registry outage: %d task restarts while the registry did not answer%n",
+                app.counters().registryRetries());
         }
     }
 
