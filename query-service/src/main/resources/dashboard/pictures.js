@@ -203,22 +203,36 @@
           'data-x': x, 'data-y': y, 'data-value': value !== undefined ? value : null });
         cell.appendChild(svg('rect', { x: labelW + i * cw + 1, y: labelH + j * ch + 1, width: cw - 2, height: ch - 2,
           rx: 3, fill: fill, class: 'status-' + status }));
-        cell.appendChild(svg('title', null, (job ? job.job_id + ': ' + status : xKey + '=' + x + ', ' + yKey + '=' + y
+        var description = (job ? job.job_id + ': ' + status : xKey + '=' + x + ', ' + yKey + '=' + y
           + ': pending (not seen yet)') + (value !== undefined ? ', ' + metric + ' ' + fmt(value) : '')
-          + (job && job.last_error ? ', ' + job.last_error.error_type : '')));
+          + (job && job.last_error ? ', ' + job.last_error.error_type : '');
+        if (withText) {
+          cell.appendChild(svg('title', null, description));
+        } else {
+          cell.setAttribute('data-title', description);
+        }
         if (withText) {
           var text = value !== undefined ? fmt(value) : status;
           cell.appendChild(svg('text', { x: labelW + i * cw + cw / 2, y: labelH + j * ch + ch / 2 + 4,
             'text-anchor': 'middle', class: 'cell-text' + (value !== undefined && goodness(value) > 0.5 ? ' on-dark' : '')
               + (status === 'running' || status === 'failed' ? ' on-dark' : '') }, text));
         }
-        if (job) {
-          cell.addEventListener('click', function () { open(job.job_id); });
-        }
         fragment.appendChild(cell);
       });
     });
     root.appendChild(fragment);
+    // One listener for every cell (a grid can have 10,000); a large grid has one title, set on hover.
+    var hover = root.appendChild(svg('title', null, ''));
+    root.addEventListener('click', function (event) {
+      var cell = event.target.closest('.heat-cell');
+      if (cell && cell.getAttribute('data-job-id')) {
+        open(cell.getAttribute('data-job-id'));
+      }
+    });
+    root.addEventListener('mouseover', function (event) {
+      var cell = event.target.closest('.heat-cell');
+      hover.textContent = cell && cell.getAttribute('data-title') || '';
+    });
     return root;
   }
 
@@ -419,6 +433,9 @@
     container.replaceChildren();
     var plot = new window.uPlot(opts, [[(t0 - pad) / 1000, (t1 + pad) / 1000], [null, null]], container);
     plot.over.appendChild(tip);
+    // For whoever drives the page (the browser test): the chart and the rows it draws.
+    container.uplot = plot;
+    container.timelineModel = model;
     setCounts(container, model, bars);
     return plot;
   }
