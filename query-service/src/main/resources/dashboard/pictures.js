@@ -12,6 +12,8 @@
   var WORST = [214, 240, 222];
   var BEST = [18, 110, 60];
   var MAX_TEXT_CELLS = 600;
+  /** Larger grids are drawn on a canvas: thousands of SVG nodes take the browser seconds to lay out. */
+  var MAX_SVG_CELLS = 2500;
   var MAX_BARS = 200;
   var TIMELINE_ROW_PX = 22;
   var TIMELINE_MAX_PX = 560;
@@ -159,12 +161,70 @@
       return higher ? t : 1 - t;
     };
     var g = grid(jobs, xKey, yKey);
-    var picture = g ? gridSvg(g, xKey, yKey, metric, goodness, open) : barsSvg(jobs, metric, goodness, higher, open);
+    var picture = !g ? barsSvg(jobs, metric, goodness, higher, open)
+      : g.xs.length * g.ys.length > MAX_SVG_CELLS ? gridCanvas(g, xKey, yKey, metric, goodness, open)
+        : gridSvg(g, xKey, yKey, metric, goodness, open);
     container.replaceChildren(controls, picture, legend(metric, higher));
     container.setAttribute('data-kind', g ? 'grid' : 'bars');
     container.setAttribute('data-x', g ? xKey : '');
     container.setAttribute('data-y', g ? yKey : '');
     container.setAttribute('data-metric', metric || '');
+    container.setAttribute('data-cells', g ? String(g.xs.length * g.ys.length) : '0');
+  }
+
+  /** The cell's job (or undefined), its status, its metric value (done only) and the text for hovering over it. */
+  function cellOf(g, x, y, xKey, yKey, metric) {
+    var job = g.cells.get(x + '\u0000' + y);
+    var status = job ? job.status : 'pending';
+    var value = job && status === 'done' && job.metrics ? job.metrics[metric] : undefined;
+    var description = (job ? job.job_id + ': ' + status : xKey + '=' + x + ', ' + yKey + '=' + y
+      + ': pending (not seen yet)') + (value !== undefined ? ', ' + metric + ' ' + fmt(value) : '')
+      + (job && job.last_error ? ', ' + job.last_error.error_type : '');
+    return { job: job, status: status, value: value, description: description };
+  }
+
+  function gridCanvas(g, xKey, yKey, metric, goodness, open) {
+    var cols = g.xs.length;
+    var rows = g.ys.length;
+    var cw = Math.max(2, Math.min(24, Math.floor(1100 / cols)));
+    var ch = Math.max(2, Math.min(24, Math.floor(600 / rows)));
+    var ratio = window.devicePixelRatio || 1;
+    var canvas = html('canvas', { class: 'heatmap heatmap-canvas', role: 'img', 'aria-label': yKey + ' by ' + xKey });
+    canvas.width = cols * cw * ratio;
+    canvas.height = rows * ch * ratio;
+    canvas.style.width = cols * cw + 'px';
+    canvas.style.height = rows * ch + 'px';
+    var ctx = canvas.getContext('2d');
+    ctx.scale(ratio, ratio);
+    g.ys.forEach(function (y, j) {
+      g.xs.forEach(function (x, i) {
+        var cell = cellOf(g, x, y, xKey, yKey, metric);
+        ctx.fillStyle = cell.value !== undefined ? mix(goodness(cell.value)) : STATUS_COLOURS[cell.status];
+        ctx.fillRect(i * cw, j * ch, Math.max(1, cw - 1), Math.max(1, ch - 1));
+      });
+    });
+    var at = function (event) {
+      var r = canvas.getBoundingClientRect();
+      var i = Math.floor((event.clientX - r.left) / cw);
+      var j = Math.floor((event.clientY - r.top) / ch);
+      return i >= 0 && i < cols && j >= 0 && j < rows ? cellOf(g, g.xs[i], g.ys[j], xKey, yKey, metric) : null;
+    };
+    canvas.addEventListener('mousemove', function (event) {
+      var cell = at(event);
+      canvas.title = cell ? cell.description : '';
+      canvas.style.cursor = cell && cell.job ? 'pointer' : 'default';
+    });
+    canvas.addEventListener('click', function (event) {
+      var cell = at(event);
+      if (cell && cell.job) {
+        open(cell.job.job_id);
+      }
+    });
+    var wrap = html('div', { class: 'heatmap-wrap' });
+    wrap.appendChild(html('div', { class: 'axis-name' }, yKey + ' \u2193 (' + rows + ') / ' + xKey + ' \u2192 ('
+      + cols + '), hover for a cell'));
+    wrap.appendChild(canvas);
+    return wrap;
   }
 
   function gridSvg(g, xKey, yKey, metric, goodness, open) {
@@ -195,22 +255,16 @@
     var fragment = document.createDocumentFragment();
     g.ys.forEach(function (y, j) {
       g.xs.forEach(function (x, i) {
-        var job = g.cells.get(x + '\u0000' + y);
-        var status = job ? job.status : 'pending';
-        var value = job && status === 'done' && job.metrics ? job.metrics[metric] : undefined;
+        var c = cellOf(g, x, y, xKey, yKey, metric);
+        var job = c.job;
+        var status = c.status;
+        var value = c.value;
         var fill = value !== undefined ? mix(goodness(value)) : STATUS_COLOURS[status];
         var cell = svg('g', { class: 'heat-cell', 'data-status': status, 'data-job-id': job ? job.job_id : null,
           'data-x': x, 'data-y': y, 'data-value': value !== undefined ? value : null });
         cell.appendChild(svg('rect', { x: labelW + i * cw + 1, y: labelH + j * ch + 1, width: cw - 2, height: ch - 2,
           rx: 3, fill: fill, class: 'status-' + status }));
-        var description = (job ? job.job_id + ': ' + status : xKey + '=' + x + ', ' + yKey + '=' + y
-          + ': pending (not seen yet)') + (value !== undefined ? ', ' + metric + ' ' + fmt(value) : '')
-          + (job && job.last_error ? ', ' + job.last_error.error_type : '');
-        if (withText) {
-          cell.appendChild(svg('title', null, description));
-        } else {
-          cell.setAttribute('data-title', description);
-        }
+        cell.appendChild(svg('title', null, c.description));
         if (withText) {
           var text = value !== undefined ? fmt(value) : status;
           cell.appendChild(svg('text', { x: labelW + i * cw + cw / 2, y: labelH + j * ch + ch / 2 + 4,
@@ -221,17 +275,12 @@
       });
     });
     root.appendChild(fragment);
-    // One listener for every cell (a grid can have 10,000); a large grid has one title, set on hover.
-    var hover = root.appendChild(svg('title', null, ''));
+    // One listener for every cell.
     root.addEventListener('click', function (event) {
       var cell = event.target.closest('.heat-cell');
       if (cell && cell.getAttribute('data-job-id')) {
         open(cell.getAttribute('data-job-id'));
       }
-    });
-    root.addEventListener('mouseover', function (event) {
-      var cell = event.target.closest('.heat-cell');
-      hover.textContent = cell && cell.getAttribute('data-title') || '';
     });
     return root;
   }

@@ -122,7 +122,9 @@ final class ArgusHttp {
                 long from = QueryParams.number(ctx, "cursor", 0, Long.MAX_VALUE).orElse(0L);
                 int limit = QueryParams.number(ctx, "limit", 1, 1000).orElse(100L).intValue();
                 EventFilter filter = EventFilter.parse(ctx.queryParam("type"), ctx.queryParam("job_id"));
-                BatchReads.EventPage page = reads.events(batchId(ctx), from, limit, filter);
+                int scan = QueryParams.number(ctx, "scan", 1, BatchReads.FILTER_SCAN_POSITIONS)
+                    .orElse((long) BatchReads.FILTER_SCAN_POSITIONS).intValue();
+                BatchReads.EventPage page = reads.events(batchId(ctx), from, limit, scan, filter);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("events", page.events());
                 body.put("next_cursor", page.nextCursor() == null ? null : Long.toString(page.nextCursor()));

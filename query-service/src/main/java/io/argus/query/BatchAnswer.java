@@ -9,12 +9,13 @@ import java.time.Instant;
 
 /**
  * The batch view plus what depends on the time of asking: {@code stalled}, true when the batch is running and
- * nothing (no event, no heartbeat) has been seen for longer than the stall timeout.
+ * nothing (no event, no heartbeat) has been seen for longer than the stall timeout; and {@code history_size}, how
+ * many events its history holds (the end of {@code /events}' cursor range), which the fold's view does not carry.
  */
-record BatchAnswer(@JsonUnwrapped BatchView view, boolean stalled) {
+record BatchAnswer(@JsonUnwrapped BatchView view, boolean stalled, long historySize) {
 
     static BatchAnswer of(BatchState batch, Instant now, Duration stallTimeout) {
-        return new BatchAnswer(BatchView.of(batch), isStalled(batch, now, stallTimeout));
+        return new BatchAnswer(BatchView.of(batch), isStalled(batch, now, stallTimeout), batch.getHistorySize());
     }
 
     static boolean isStalled(BatchState batch, Instant now, Duration stallTimeout) {

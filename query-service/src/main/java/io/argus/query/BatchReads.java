@@ -164,10 +164,11 @@ final class BatchReads {
      * One page of the batch's history, in log order, from position {@code from}: costs O(limit), not O(history).
      * A filter by type is applied on the history index, so skipped events are never read from the log; a filter by
      * job reads the candidates from the log, at most {@link #FILTER_READ_BUDGET} of them. A filtered page looks at
-     * most {@link #FILTER_SCAN_POSITIONS} positions, so it may hold fewer than {@code limit} events (even none) and
-     * still have a next cursor.
+     * most {@code scan} positions, so it may hold fewer than {@code limit} events (even none) and still have a next
+     * cursor; with {@code scan <= limit} it covers exactly {@code [from, from + scan)} (when no job filter stops it
+     * earlier), so a client can read ranges in parallel.
      */
-    EventPage events(String batchId, long from, int limit, EventFilter filter) {
+    EventPage events(String batchId, long from, int limit, int scan, EventFilter filter) {
         long size = batch(batchId).getHistorySize();
         if (!filter.narrows()) {
             long end = Math.min(size, from + limit);
@@ -178,7 +179,7 @@ final class BatchReads {
             }
             return new EventPage(page, end < size ? end : null);
         }
-        long scanEnd = Math.min(size, from + FILTER_SCAN_POSITIONS);
+        long scanEnd = Math.min(size, from + scan);
         List<Map<String, Object>> page = new ArrayList<>();
         long position = from;
         int read = 0;
