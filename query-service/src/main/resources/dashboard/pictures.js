@@ -260,7 +260,7 @@
         var status = c.status;
         var value = c.value;
         var fill = value !== undefined ? mix(goodness(value)) : STATUS_COLOURS[status];
-        var cell = svg('g', { class: 'heat-cell', 'data-status': status, 'data-job-id': job ? job.job_id : null,
+        var cell = svg('g', { class: 'heat-cell', 'data-status': status, 'data-job': job ? job.job_id : null,
           'data-x': x, 'data-y': y, 'data-value': value !== undefined ? value : null });
         cell.appendChild(svg('rect', { x: labelW + i * cw + 1, y: labelH + j * ch + 1, width: cw - 2, height: ch - 2,
           rx: 3, fill: fill, class: 'status-' + status }));
@@ -278,8 +278,8 @@
     // One listener for every cell.
     root.addEventListener('click', function (event) {
       var cell = event.target.closest('.heat-cell');
-      if (cell && cell.getAttribute('data-job-id')) {
-        open(cell.getAttribute('data-job-id'));
+      if (cell && cell.getAttribute('data-job')) {
+        open(cell.getAttribute('data-job'));
       }
     });
     return root;
@@ -305,7 +305,7 @@
     }
     shown.forEach(function (job, i) {
       var value = job.metrics[metric];
-      var bar = svg('g', { class: 'bar', 'data-job-id': job.job_id, 'data-value': value });
+      var bar = svg('g', { class: 'bar', 'data-job': job.job_id, 'data-value': value });
       bar.appendChild(svg('text', { x: labelW - 6, y: i * barH + 15, 'text-anchor': 'end', class: 'axis-label' },
         job.job_id));
       bar.appendChild(svg('rect', { x: labelW, y: i * barH + 3, height: barH - 6, rx: 2, fill: mix(goodness(value)),

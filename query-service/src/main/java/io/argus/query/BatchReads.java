@@ -109,7 +109,7 @@ final class BatchReads {
             readEvents(batchId, from, Math.min(prefix, from + FOLD_READ_SIZE))
                 .forEach(event -> aggregate.apply(event.event()));
         }
-        return BatchAnswer.of(aggregate.batch().orElseThrow(), asOf, stallTimeout);
+        return BatchAnswer.asOf(aggregate.batch().orElseThrow(), asOf, stallTimeout);
     }
 
     /** This instance's first {@code limit} batches after the cursor, filtered, newest first ({@link BatchList}). */

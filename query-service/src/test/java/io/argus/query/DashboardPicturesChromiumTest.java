@@ -133,8 +133,8 @@ class DashboardPicturesChromiumTest {
         JsonNode heat = page.eval("(() => { const h = document.getElementById('heatmap'); return {"
             + "kind: h.dataset.kind, x: h.dataset.x, y: h.dataset.y, metric: h.dataset.metric,"
             + "statuses: [...h.querySelectorAll('.heat-cell')].map(c => c.dataset.status),"
-            + "lstmOnDam: h.querySelector('.heat-cell[data-job-id=\"dam/lstm\"]').dataset.value,"
-            + "text: h.querySelector('.heat-cell[data-job-id=\"dam/lstm\"] text').textContent }; })()");
+            + "lstmOnDam: h.querySelector('.heat-cell[data-job=\"dam/lstm\"]').dataset.value,"
+            + "text: h.querySelector('.heat-cell[data-job=\"dam/lstm\"] text').textContent }; })()");
         assertThat(heat.path("kind").asText()).isEqualTo("grid");
         assertThat(heat.path("x").asText()).as("4 models").isEqualTo("model");
         assertThat(heat.path("y").asText()).as("3 datasets").isEqualTo("dataset");
@@ -187,7 +187,7 @@ class DashboardPicturesChromiumTest {
         }
         assertThat(kinds).containsEntry(DemoLauncher.SWEEP, "grid").containsEntry(DemoLauncher.FAILED, "bars")
             .containsEntry(DemoLauncher.STOPPED, "bars");
-        assertThat(page.eval("[...document.querySelectorAll('#heatmap .bar')].map(b => b.dataset.jobId)"))
+        assertThat(page.eval("[...document.querySelectorAll('#heatmap .bar')].map(b => b.dataset.job)"))
             .extracting(JsonNode::asText).containsExactly("lr-1e-3");
         page.screenshot(TARGET.resolve("dashboard-failed-bars.png"));
 
@@ -195,7 +195,7 @@ class DashboardPicturesChromiumTest {
         awaitPage("document.querySelectorAll('#heatmap .bar').length === 2");
         page.eval("(() => { const s = document.querySelector('#heatmap select[name=direction]');"
             + " s.value = 'higher'; s.dispatchEvent(new Event('change')); })()");
-        assertThat(page.eval("[...document.querySelectorAll('#heatmap .bar')].map(b => b.dataset.jobId)"))
+        assertThat(page.eval("[...document.querySelectorAll('#heatmap .bar')].map(b => b.dataset.job)"))
             .as("higher top1 is better: 0.1 first").extracting(JsonNode::asText)
             .containsExactly("dropout-0.1", "dropout-0.0");
     }
@@ -204,7 +204,7 @@ class DashboardPicturesChromiumTest {
     void clickingAHeatmapCellOpensItsJob() throws Exception {
         open("/#/batch/" + DemoLauncher.SWEEP);
         awaitPage("document.querySelectorAll('#heatmap .heat-cell').length === 12");
-        JsonNode box = page.eval("(() => { const c = document.querySelector('#heatmap .heat-cell[data-job-id=\"solar/tcn\"]');"
+        JsonNode box = page.eval("(() => { const c = document.querySelector('#heatmap .heat-cell[data-job=\"solar/tcn\"]');"
             + " c.scrollIntoView({block: 'center'}); const r = c.getBoundingClientRect();"
             + " return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()");
         page.click(box.path("x").asDouble(), box.path("y").asDouble());
@@ -225,7 +225,7 @@ class DashboardPicturesChromiumTest {
             .until(() -> cellStatuses().equals(List.of("done", "done", "done", "pending")));
         System.out.printf("a posted job_done showed in the heatmap after %d ms%n",
             Duration.ofNanos(System.nanoTime() - posted).toMillis());
-        assertThat(page.eval("document.querySelector('#heatmap .heat-cell[data-job-id=\"b/x\"]').dataset.value").asText())
+        assertThat(page.eval("document.querySelector('#heatmap .heat-cell[data-job=\"b/x\"]').dataset.value").asText())
             .isEqualTo("0.1");
         await().atMost(Duration.ofSeconds(2)).until(() ->
             page.eval("JSON.parse(document.getElementById('timeline').dataset.outcomes).done").asInt() == 3);
