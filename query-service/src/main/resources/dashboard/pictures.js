@@ -231,7 +231,7 @@
     var cols = g.xs.length;
     var rows = g.ys.length;
     var labelW = Math.min(140, 12 + 7 * Math.max.apply(null, g.ys.map(function (y) { return String(y).length; })));
-    var labelH = 22;
+    var labelH = 36;
     var cw = Math.max(4, Math.min(96, Math.floor(1100 / cols)));
     var ch = Math.max(4, Math.min(40, Math.floor(cw * 0.6)));
     var withText = cols * rows <= MAX_TEXT_CELLS && cw >= 40;
@@ -239,10 +239,10 @@
     var height = labelH + rows * ch;
     var root = svg('svg', { class: 'heatmap', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height,
       role: 'img', 'aria-label': yKey + ' by ' + xKey });
-    root.appendChild(svg('text', { x: 2, y: 14, class: 'axis-name' }, yKey + ' \u2193 / ' + xKey + ' \u2192'));
+    root.appendChild(svg('text', { x: 2, y: 12, class: 'axis-name' }, 'rows: ' + yKey + ', columns: ' + xKey));
     if (cw >= 24) {
       g.xs.forEach(function (x, i) {
-        root.appendChild(svg('text', { x: labelW + i * cw + cw / 2, y: 16, class: 'axis-label', 'text-anchor': 'middle' },
+        root.appendChild(svg('text', { x: labelW + i * cw + cw / 2, y: 31, class: 'axis-label', 'text-anchor': 'middle' },
           x));
       });
     }
@@ -441,6 +441,8 @@
       width: width,
       height: height,
       legend: { show: false },
+      // The dashboard shows UTC everywhere.
+      tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
       cursor: { y: false, drag: { x: true, y: false } },
       scales: {
         x: { time: true, range: [(t0 - pad) / 1000, (t1 + pad) / 1000] },
