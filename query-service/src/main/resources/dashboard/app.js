@@ -4,7 +4,11 @@
  * Routes (in the URL's hash, so the server only ever serves index.html):
  *   #/                                    the batch list (optional ?status=&project=&experiment_type=)
  *   #/batch/<batch id>                    one batch: fields, resume history, downloads, jobs (optional ?status=)
- *   #/batch/<batch id>/job/<job id>       the same, with that job's failures, decisions and history opened
+ *   #/batch/<batch id>/job/<job id>       the same, with that job's failures, decisions, history and curves opened
+ *
+ * A batch page polls every LIVE_MS with If-None-Match: an unchanged batch costs a 304 and nothing is redrawn.
+ * Pictures (pictures.js): the grid heatmap from the jobs, the attempt timeline from the batch's launch and job
+ * events (read incrementally: the log only grows), and a job's metric curves from its progress events.
  * Ids are URL-encoded as one path segment each (job ids contain '/').
  *
  * Every text from the API goes into the page through textContent or attribute values, never as HTML.
@@ -13,6 +17,12 @@
   'use strict';
 
   var REFRESH_MS = 3000;
+  var LIVE_MS = 1000;
+  var EVENTS_PAGE = 1000;
+  /** Pages of events one picture reads at most per refresh (the API bounds each page). */
+  var MAX_EVENT_PAGES = 200;
+  var TIMELINE_TYPES = 'batch_start,job_start,job_done,job_failed';
+  var TIMELINE_REDRAW_MS = 10000;
   var JOBS_MAX_AGE_MS = 30000;
   var MAX_JOB_ROWS = 1000;
   var MAX_HISTORY_ROWS = 100;
@@ -32,7 +42,9 @@
     listLimit: LIST_PAGE,
     token: readToken(),
     historyOpen: false,
-    view: null
+    view: null,
+    heatChoice: {},
+    etags: {}
   };
 
   // ---------------------------------------------------------------------------------------------- DOM helpers
@@ -253,9 +265,20 @@
     return headers;
   }
 
-  /** GET path; resolves to {body, text} for a 2xx JSON answer, rejects with an ApiError otherwise. */
-  function getJson(path) {
-    return fetch(path, { headers: authHeaders(), cache: 'no-store' }).then(function (response) {
+  /**
+   * GET path; resolves to {body, text} for a 2xx JSON answer, rejects with an ApiError otherwise. With
+   * `conditional`, the ETag of the last answer goes out as If-None-Match, and a 304 resolves to that last answer.
+   */
+  function getJson(path, conditional) {
+    var headers = authHeaders();
+    var known = conditional ? state.etags[path] : null;
+    if (known) {
+      headers['If-None-Match'] = known.etag;
+    }
+    return fetch(path, { headers: headers, cache: 'no-store' }).then(function (response) {
+      if (response.status === 304 && known) {
+        return { body: known.answer.body, text: known.answer.text, notModified: true };
+      }
       return response.text().then(function (text) {
         var body = null;
         try {
@@ -270,7 +293,12 @@
         if (body === null) {
           throw new ApiError(response.status, 'bad_response', 'the answer is not JSON', null, path);
         }
-        return { body: body, text: text };
+        var answer = { body: body, text: text };
+        if (conditional && response.headers.get('ETag')) {
+          state.etags = {};
+          state.etags[path] = { etag: response.headers.get('ETag'), answer: answer };
+        }
+        return answer;
       });
     }, function (e) {
       throw new ApiError(0, 'network', e && e.message ? e.message : String(e), null, path);
@@ -342,7 +370,8 @@
   function schedule() {
     clearTimeout(state.timer);
     if (!state.paused) {
-      state.timer = setTimeout(tick, REFRESH_MS);
+      var live = parseRoute().view === 'batch' && errorBanner.hidden;
+      state.timer = setTimeout(tick, live ? LIVE_MS : REFRESH_MS);
     }
   }
 
@@ -638,14 +667,14 @@
 
   function loadBatch(route, gen) {
     var batchId = route.batchId;
-    return getJson(apiBatch(batchId)).then(function (answer) {
+    return getJson(apiBatch(batchId), true).then(function (answer) {
       current(gen);
       var view = ensureView('batch\n' + batchId, function (v) { buildBatchSkeleton(v, batchId); });
       if (view.batchText !== answer.text) {
         view.batchText = answer.text;
         renderBatch(view, answer.body);
       }
-      return loadJobs(view, answer.body, route, gen);
+      return Promise.all([loadJobs(view, answer.body, route, gen), loadTimeline(view, answer.body, gen)]);
     }, function (e) {
       if (e instanceof ApiError && e.status === 404) {
         current(gen);
@@ -668,6 +697,9 @@
     view.fields = el('section', { class: 'card', id: 'batch-fields' });
     view.resumes = el('section', { class: 'card', id: 'resume-history' });
     view.downloads = el('section', { class: 'card', id: 'downloads' });
+    view.heatmap = el('div', { id: 'heatmap', class: 'picture' });
+    view.timeline = el('div', { id: 'timeline', class: 'picture' });
+    view.timelineState = { cursor: 0, events: [], quietBefore: {}, drawn: null };
     view.jobsHead = el('div', { class: 'section-head' });
     view.jobs = el('div', { id: 'jobs' });
     fill(app,
@@ -676,6 +708,10 @@
         view.head,
         view.summary,
         el('div', { class: 'cards' }, view.fields, view.resumes, view.downloads),
+        el('section', { class: 'card pictures', id: 'pictures' },
+          el('h2', null, 'Results grid'), view.heatmap,
+          el('h2', null, 'Attempts over time ', el('span', { class: 'muted hint' },
+            'one row per job, one bar per attempt; drag to zoom, double-click to reset')), view.timeline),
         el('section', { class: 'jobs-section' }, view.jobsHead, view.jobs)));
   }
 
@@ -748,12 +784,115 @@
         throw e;
       })
       : Promise.resolve(null);
-    return Promise.all([jobs, job]).then(function (answers) {
+    var progress = route.jobId ? progressHistory(batch.batch_id, route.jobId) : Promise.resolve(null);
+    return Promise.all([jobs, job, progress]).then(function (answers) {
       current(gen);
       view.jobsKey = key;
       view.jobsAt = Date.now();
       renderJobs(view, batch, answers[0].body, route, answers[1]);
+      var curves = document.getElementById('curves');
+      if (curves && answers[2]) {
+        window.ArgusPictures.curves(curves, answers[2]);
+      }
+      if (!status) {
+        renderHeatmap(view, batch, answers[0].body);
+      }
     });
+  }
+
+  function renderHeatmap(view, batch, jobs) {
+    var choice = state.heatChoice[batch.batch_id] = state.heatChoice[batch.batch_id] || {};
+    var started = performance.now();
+    window.ArgusPictures.heatmap(view.heatmap, jobs, choice, function (jobId) {
+      navigate(jobHref(batch.batch_id, jobId));
+    });
+    rendered('heatmap', started);
+  }
+
+  /**
+   * When each picture was first drawn, in ms since the page started loading, and how long drawing it took (without
+   * reading its data): the browser test reads them.
+   */
+  function rendered(picture, started) {
+    window.argusRendered = window.argusRendered || {};
+    if (!(picture in window.argusRendered)) {
+      window.argusRendered[picture] = performance.now();
+      window.argusRendered[picture + 'DrawMs'] = performance.now() - started;
+    }
+  }
+
+  /** Every page of a filtered event read from `cursor` on (bounded by MAX_EVENT_PAGES); resolves to the events. */
+  function eventPages(batchId, query, cursor, collected, pages) {
+    return getJson(apiBatch(batchId, '/events?limit=' + EVENTS_PAGE + '&' + query + '&cursor=' + cursor))
+      .then(function (answer) {
+        var page = answer.body;
+        page.events.forEach(function (e) { collected.push(e); });
+        if (page.next_cursor !== null && pages + 1 < MAX_EVENT_PAGES) {
+          return eventPages(batchId, query, page.next_cursor, collected, pages + 1);
+        }
+        return collected;
+      });
+  }
+
+  function progressHistory(batchId, jobId) {
+    return eventPages(batchId, 'type=job_progress&job_id=' + encodeURIComponent(jobId), 0, [], 0);
+  }
+
+  /**
+   * The timeline's events are read once and then only what was logged since (the history only grows); it is drawn
+   * again when the batch moved. A resume also needs the time of the event just before it: the quiet gap's start.
+   */
+  function loadTimeline(view, batch, gen) {
+    var tl = view.timelineState;
+    var key = batch.last_event_ts + '\n' + batch.status + '\n' + JSON.stringify(batch.job_counts);
+    if (tl.drawn === key) {
+      // Nothing new; a running batch's open bars still grow with the clock.
+      if (batch.status === 'running' && Date.now() - tl.drawnAt > TIMELINE_REDRAW_MS) {
+        drawTimeline(view, batch, key);
+      }
+      return Promise.resolve();
+    }
+    var from = tl.cursor;
+    var end = Math.min(batch.history_size, from + MAX_EVENT_PAGES * EVENTS_PAGE);
+    var ranges = [];
+    for (var at = from; at < end; at += EVENTS_PAGE) {
+      ranges.push(at);
+    }
+    // Each page covers exactly its range of the history (scan = limit), so the ranges are read in parallel.
+    return Promise.all(ranges.map(function (cursor) {
+      return getJson(apiBatch(batch.batch_id, '/events?type=' + TIMELINE_TYPES + '&limit=' + EVENTS_PAGE + '&scan='
+        + EVENTS_PAGE + '&cursor=' + cursor));
+    })).then(function (answers) {
+      current(gen);
+      answers.forEach(function (answer) {
+        answer.body.events.forEach(function (e) { tl.events.push(e); });
+      });
+      tl.cursor = Math.max(from, end);
+      var resumes = tl.events.filter(function (e) {
+        return e.type === 'batch_start' && e.effect === 'APPLIED' && e.position > 0 && !(e.position in tl.quietBefore);
+      });
+      return Promise.all(resumes.map(function (e) {
+        return getJson(apiBatch(batch.batch_id, '/events?limit=1&cursor=' + (e.position - 1))).then(function (a) {
+          tl.quietBefore[e.position] = a.body.events.length ? Date.parse(a.body.events[0].ts) : Date.parse(e.ts);
+        });
+      }));
+    }).then(function () {
+      current(gen);
+      drawTimeline(view, batch, key);
+    });
+  }
+
+  function drawTimeline(view, batch, key) {
+    var tl = view.timelineState;
+    var started = performance.now();
+    tl.drawn = key;
+    tl.drawnAt = Date.now();
+    if (tl.plot) {
+      tl.plot.destroy();
+    }
+    tl.plot = window.ArgusPictures.timeline(view.timeline,
+      window.ArgusPictures.attempts(tl.events, tl.quietBefore, batch, Date.now()));
+    rendered('timeline', started);
   }
 
   function keyMetrics(job) {
@@ -875,6 +1014,9 @@
           el('h3', null, 'Decisions'),
           table('decisions', ['Attempt', 'Verdict', 'Source', 'Reason', '', 'At'], decisions,
             'No decisions recorded.'))),
+      el('h3', null, 'Progress curves ', el('span', { class: 'muted hint' }, 'each progress metric against step, '
+        + 'one line per attempt')),
+      el('div', { id: 'curves', class: 'curves' }, el('p', { class: 'muted' }, 'Loading progress…')),
       historyNode(job, history));
   }
 

@@ -75,6 +75,8 @@ final class ArgusHttp {
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             config.http.prefer405over404 = true;
             config.staticFiles.add("/dashboard", Location.CLASSPATH);
+            // The dashboard's charting library (uPlot) from its WebJar, under /webjars/: served by the jar itself.
+            config.staticFiles.enableWebjars();
             config.routes.before("/api/*", ctx -> authorize(ctx, settings));
             config.routes.before("/api/*", QueryParams::requireWellFormed);
             config.requestLogger.http((ctx, millis) -> recordRequest(settings.metrics(), ctx, millis));
@@ -99,21 +101,33 @@ final class ArgusHttp {
             config.routes.get(ClusterBatches.LOCAL_PATH, ctx -> ctx.json(localBatches(ctx, parts.get())));
             config.routes.get("/api/batches/{batch_id}", owned(parts, (ctx, reads) -> {
                 Optional<Instant> asOf = instant(ctx, "as_of");
-                ctx.json(asOf.isPresent() ? reads.viewAsOf(batchId(ctx), asOf.get())
-                    : reads.view(batchId(ctx)));
+                if (asOf.isPresent()) {
+                    ctx.json(reads.viewAsOf(batchId(ctx), asOf.get()));
+                    return;
+                }
+                BatchReads.Versioned<BatchAnswer> view = reads.versionedView(batchId(ctx));
+                if (!BatchEtag.notModified(ctx, view.etag())) {
+                    ctx.json(view.answer());
+                }
             }));
             config.routes.get("/api/batches/{batch_id}/jobs", owned(parts, (ctx, reads) -> {
                 Optional<JobStatus> status = jobStatus(ctx);
+                if (BatchEtag.notModified(ctx, reads.jobsEtag(batchId(ctx)))) {
+                    return;
+                }
                 ctx.contentType("application/json");
                 StreamedBody.write(ctx, out -> reads.writeJobs(batchId(ctx), status, out));
             }));
             config.routes.get("/api/batches/{batch_id}/events", owned(parts, (ctx, reads) -> {
                 long from = QueryParams.number(ctx, "cursor", 0, Long.MAX_VALUE).orElse(0L);
                 int limit = QueryParams.number(ctx, "limit", 1, 1000).orElse(100L).intValue();
-                List<Map<String, Object>> page = reads.events(batchId(ctx), from, limit);
+                EventFilter filter = EventFilter.parse(ctx.queryParam("type"), ctx.queryParam("job_id"));
+                int scan = QueryParams.number(ctx, "scan", 1, BatchReads.FILTER_SCAN_POSITIONS)
+                    .orElse((long) BatchReads.FILTER_SCAN_POSITIONS).intValue();
+                BatchReads.EventPage page = reads.events(batchId(ctx), from, limit, scan, filter);
                 Map<String, Object> body = new LinkedHashMap<>();
-                body.put("events", page);
-                body.put("next_cursor", page.size() < limit ? null : Long.toString(from + page.size()));
+                body.put("events", page.events());
+                body.put("next_cursor", page.nextCursor() == null ? null : Long.toString(page.nextCursor()));
                 ctx.json(body);
             }));
             config.routes.get("/api/batches/{batch_id}/results.jsonl", owned(parts, (ctx, reads) -> {

@@ -37,6 +37,10 @@ final class BatchReads {
 
     /** History entries read from the log at once when folding a prefix for time travel. */
     private static final int FOLD_READ_SIZE = 1_000;
+    /** History positions a filtered page of events looks at, at most. */
+    static final int FILTER_SCAN_POSITIONS = 20_000;
+    /** Events a filtered page reads from the log, at most (a filter by job reads candidates it may drop). */
+    static final int FILTER_READ_BUDGET = 2_000;
 
     private final LocalStores stores;
     private final EventLogReader log;
@@ -66,6 +70,21 @@ final class BatchReads {
         return BatchAnswer.of(batch(batchId), clock.instant(), stallTimeout);
     }
 
+    /** The batch and its ETag ({@link BatchEtag}), from one read of the store. */
+    record Versioned<T>(T answer, String etag) {
+    }
+
+    Versioned<BatchAnswer> versionedView(String batchId) {
+        BatchState batch = batch(batchId);
+        BatchAnswer answer = BatchAnswer.of(batch, clock.instant(), stallTimeout);
+        return new Versioned<>(answer, BatchEtag.of(batch, answer.stalled()));
+    }
+
+    /** The ETag of the batch's jobs: they change only with an event of the batch. */
+    String jobsEtag(String batchId) {
+        return BatchEtag.of(batch(batchId), false);
+    }
+
     /**
      * The batch as it stood at {@code asOf}: the state the fold had right after the last event of the batch, in log
      * order, whose own time is at or before {@code asOf}. That is a prefix of the batch's log, so the answer is a
@@ -90,7 +109,7 @@ final class BatchReads {
             readEvents(batchId, from, Math.min(prefix, from + FOLD_READ_SIZE))
                 .forEach(event -> aggregate.apply(event.event()));
         }
-        return BatchAnswer.of(aggregate.batch().orElseThrow(), asOf, stallTimeout);
+        return BatchAnswer.asOf(aggregate.batch().orElseThrow(), asOf, stallTimeout);
     }
 
     /** This instance's first {@code limit} batches after the cursor, filtered, newest first ({@link BatchList}). */
@@ -137,20 +156,75 @@ final class BatchReads {
         }
     }
 
-    /** One page of the batch's history, in log order, from position {@code from}: costs O(limit), not O(history). */
-    List<Map<String, Object>> events(String batchId, long from, int limit) {
+    /** One page of the batch's history and where the next one starts; {@code nextCursor} is null at the end. */
+    record EventPage(List<Map<String, Object>> events, Long nextCursor) {
+    }
+
+    /**
+     * One page of the batch's history, in log order, from position {@code from}: costs O(limit), not O(history).
+     * A filter by type is applied on the history index, so skipped events are never read from the log; a filter by
+     * job reads the candidates from the log, at most {@link #FILTER_READ_BUDGET} of them. A filtered page looks at
+     * most {@code scan} positions, so it may hold fewer than {@code limit} events (even none) and still have a next
+     * cursor; with {@code scan <= limit} it covers exactly {@code [from, from + scan)} (when no job filter stops it
+     * earlier), so a client can read ranges in parallel.
+     */
+    EventPage events(String batchId, long from, int limit, int scan, EventFilter filter) {
         long size = batch(batchId).getHistorySize();
-        List<Map<String, Object>> page = new ArrayList<>(limit);
-        long position = from;
-        for (LoggedEvent logged : readEvents(batchId, from, Math.min(size, from + limit))) {
-            Map<String, Object> json = EventJson.toMap(logged.event());
-            json.put("effect", logged.place().getEffect().name());
-            json.put("partition", logged.place().getPartition());
-            json.put("offset", logged.place().getOffset());
-            json.put("position", position++);
-            page.add(json);
+        if (!filter.narrows()) {
+            long end = Math.min(size, from + limit);
+            List<Map<String, Object>> page = new ArrayList<>(limit);
+            long position = from;
+            for (LoggedEvent logged : readEvents(batchId, from, end)) {
+                page.add(eventJson(logged, position++));
+            }
+            return new EventPage(page, end < size ? end : null);
         }
-        return page;
+        long scanEnd = Math.min(size, from + scan);
+        List<Map<String, Object>> page = new ArrayList<>();
+        long position = from;
+        int read = 0;
+        while (position < scanEnd && page.size() < limit && read < FILTER_READ_BUDGET) {
+            int wanted = filter.jobId().isPresent() ? FILTER_READ_BUDGET - read : limit - page.size();
+            List<HistoryRef> candidates = new ArrayList<>();
+            List<Long> positions = new ArrayList<>();
+            while (position < scanEnd && candidates.size() < wanted) {
+                List<HistoryRef> chunk = chunk(batchId, position);
+                int offset = (int) (position % HistoryIndex.CHUNK_SIZE);
+                if (offset >= chunk.size()) {
+                    break;
+                }
+                for (int i = offset; i < chunk.size() && position < scanEnd && candidates.size() < wanted; i++) {
+                    HistoryRef ref = chunk.get(i);
+                    if (filter.types().isEmpty() || filter.types().contains(ref.getType())) {
+                        candidates.add(ref);
+                        positions.add(position);
+                    }
+                    position++;
+                }
+            }
+            List<byte[]> values = log.read(candidates);
+            read += candidates.size();
+            for (int i = 0; i < candidates.size(); i++) {
+                Map<String, Object> json = eventJson(new LoggedEvent(candidates.get(i),
+                    events.deserialize(null, values.get(i))), positions.get(i));
+                if (filter.jobId().isEmpty() || filter.jobId().get().equals(json.get("job_id"))) {
+                    page.add(json);
+                }
+            }
+            if (candidates.isEmpty()) {
+                break;
+            }
+        }
+        return new EventPage(page, position < size ? position : null);
+    }
+
+    private static Map<String, Object> eventJson(LoggedEvent logged, long position) {
+        Map<String, Object> json = EventJson.toMap(logged.event());
+        json.put("effect", logged.place().getEffect().name());
+        json.put("partition", logged.place().getPartition());
+        json.put("offset", logged.place().getOffset());
+        json.put("position", position);
+        return json;
     }
 
     /** An event of the batch's history: where it is in the log, with its effect, and the event itself. */

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -43,9 +44,11 @@ final class Forwarder {
             .timeout(TIMEOUT)
             .header(FORWARDED_HEADER, self.host() + ":" + self.port())
             .GET();
-        String authorization = ctx.header("Authorization");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
+        for (String header : List.of("Authorization", "If-None-Match")) {
+            String value = ctx.header(header);
+            if (value != null) {
+                request.header(header, value);
+            }
         }
         // Asynchronous: a forwarded decision wait holds no Jetty thread while the owner waits.
         ctx.future(() -> client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
@@ -56,7 +59,9 @@ final class Forwarder {
                 }
                 ctx.status(response.statusCode());
                 response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
-                response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
+                for (String header : List.of("Retry-After", "ETag")) {
+                    response.headers().firstValue(header).ifPresent(value -> ctx.header(header, value));
+                }
                 ctx.header("X-Argus-Served-By", owner.host() + ":" + owner.port());
                 ctx.result(StreamedBody.relayed(ctx, response.body()));
                 return null;

@@ -48,9 +48,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealKafkaAndRegistry.class)
 class DashboardChromiumTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     /** The flags known to work on the build machines: no sandbox as root, no network beyond loopback. */
-    private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
+    static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars",
         "--mute-audio");
