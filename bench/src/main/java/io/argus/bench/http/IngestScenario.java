@@ -27,12 +27,14 @@ public final class IngestScenario implements Scenario {
         static Variant of(int senders, int eventsPerRequest) {
             String what = eventsPerRequest == 1 ? "single events"
                 : String.format(Locale.ROOT, "NDJSON of %,d events", eventsPerRequest);
-            return new Variant(what + " (" + senders + " senders)",
-                eventsPerRequest == 1 ? "single" : "ndjson-" + eventsPerRequest, senders, eventsPerRequest);
+            return new Variant(what + " (" + senders + (senders == 1 ? " sender)" : " senders)"),
+                eventsPerRequest == 1 ? "single-" + senders : "ndjson-" + eventsPerRequest, senders, eventsPerRequest);
         }
     }
 
-    static final List<Variant> VARIANTS = List.of(Variant.of(4, 1), Variant.of(2, 100), Variant.of(2, 1000));
+    /** One keep-alive client posting one event at a time is how a launcher without batching reports. */
+    static final List<Variant> VARIANTS = List.of(Variant.of(1, 1), Variant.of(4, 1), Variant.of(2, 100),
+        Variant.of(2, 1000));
 
     private static final Duration WARM_UP = Duration.ofSeconds(3);
     private static final Duration TIMED = Duration.ofSeconds(10);
