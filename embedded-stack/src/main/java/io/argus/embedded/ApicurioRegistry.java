@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -53,11 +54,22 @@ public final class ApicurioRegistry implements AutoCloseable {
      * still running there (its parent JVM was killed) is stopped first.
      */
     public static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, Duration readyTimeout) {
+        return start(distribution, workDir, readyTimeout, List.of());
+    }
+
+    /** As {@link #start(ApicurioDistribution, Path)}, with its class-data archive when there is one. */
+    public static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, RegistryClassData classData) {
+        return start(distribution, workDir, DEFAULT_READY_TIMEOUT, classData.jvmOptions());
+    }
+
+    static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, Duration readyTimeout,
+                                  List<String> jvmOptions) {
         requireJava(distribution.minimumJavaVersion());
         Path logFile = createWorkDir(workDir).resolve(LOG_FILE_NAME);
         LeftoverChild pidFile = new LeftoverChild(workDir, PID_FILE_NAME);
         pidFile.stopIfRunning("Apicurio Registry");
-        ChildProcess process = ChildProcess.start("apicurio-registry", command(distribution), workDir, logFile);
+        ChildProcess process = ChildProcess.start("apicurio-registry", command(distribution, jvmOptions), workDir,
+            logFile);
         pidFile.record(process.pid());
         try {
             int port = awaitReady(process, logFile, readyTimeout);
@@ -72,8 +84,8 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static List<String> command(ApicurioDistribution distribution) {
-        return List.of(
+    private static List<String> command(ApicurioDistribution distribution, List<String> jvmOptions) {
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Small heap, serial GC and C1 only: a test registry serves a few schemas, and on a 2-core
                 // machine these start faster and leave more CPU to the tests and the broker.
@@ -91,9 +103,10 @@ public final class ApicurioRegistry implements AutoCloseable {
                 // The same schema text with different whitespace gets the same id. 2.x and 3.x name the
                 // property differently; each ignores the other's name.
                 "-Dregistry.ccompat.use-canonical-hash=true",
-                "-Dapicurio.ccompat.use-canonical-hash=true",
-                "-jar",
-                distribution.launcherJar().toString());
+                "-Dapicurio.ccompat.use-canonical-hash=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", distribution.launcherJar().toString()));
+        return command;
     }
 
     private static int awaitReady(ChildProcess process, Path logFile, Duration timeout) {

@@ -44,13 +44,11 @@ final class LeftoverChild {
         ProcessHandle process = leftover.get();
         LOG.warn("Stopping {} (pid {}) left running in {} by a process that did not stop cleanly", name,
             process.pid(), workDir);
-        process.destroy();
+        // Nothing waits for its answers any more, and it must not make the start wait: killed at once.
+        process.destroyForcibly();
         if (!exited(process)) {
-            process.destroyForcibly();
-            if (!exited(process)) {
-                throw new IllegalStateException(name + " (pid " + process.pid() + ") left running in " + workDir
-                    + " does not stop; kill it, then start again");
-            }
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") left running in " + workDir
+                + " does not stop; kill it, then start again");
         }
     }
 

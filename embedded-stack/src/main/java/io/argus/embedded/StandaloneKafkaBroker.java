@@ -85,12 +85,22 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
      * @throws DataDirectoryInUseException when another broker (in this or another process) runs on {@code dataDir}
      */
     public static StandaloneKafkaBroker start(Path dataDir, int port, Map<String, String> brokerOverrides) {
+        return start(dataDir, port, brokerOverrides, () -> { });
+    }
+
+    /**
+     * As {@link #start(Path, int, Map)}, running {@code whenLocked} as soon as the data directory is this process's:
+     * what else owns the directory's neighbours (the local Argus's registry) may start then, beside the broker.
+     */
+    public static StandaloneKafkaBroker start(Path dataDir, int port, Map<String, String> brokerOverrides,
+                                              Runnable whenLocked) {
         long started = System.nanoTime();
         Path dir = dataDir.toAbsolutePath().normalize();
         createDirectories(dir);
         DataDirLock lock = DataDirLock.acquire(dir);
         KafkaRaftServer server = null;
         try {
+            whenLocked.run();
             requireFree(port);
             Path logDir = dir.resolve(LOG_DIR);
             Properties config = config(logDir, port, freePort(), brokerOverrides);
