@@ -139,8 +139,9 @@ public final class ArgusMain implements Callable<Integer> {
             }
         }, "argus-shutdown"));
         argus.printBanner(out);
-        out.println("Ready in " + millisSince(started) + " ms" + (argus.foldRunning() ? "." : " (the fold is still "
-            + "starting: " + argus.dashboardUrl() + "readyz tells when it runs)."));
+        out.println("Ready in " + millisSince(started) + " ms (" + argus.startTimes() + ")"
+            + (argus.foldRunning() ? "." : "; the fold is still starting: " + argus.dashboardUrl()
+            + "readyz tells when it runs."));
         if (demo) {
             publishDemo(argus, environment, out);
         }

@@ -43,12 +43,23 @@ public final class LocalArgus implements AutoCloseable {
     private final LocalStack stack;
     private final QueryService service;
     private final String httpHost;
+    private final StartTimes startTimes;
     private boolean closed;
 
-    private LocalArgus(LocalStack stack, QueryService service, String httpHost) {
+    /** How long each part took to start, for the start line: where a slow start went. */
+    public record StartTimes(long kafkaAndRegistryMillis, long foldMillis) {
+        @Override
+        public String toString() {
+            return "Kafka and the registry " + kafkaAndRegistryMillis + " ms side by side, the fold " + foldMillis
+                + " ms";
+        }
+    }
+
+    private LocalArgus(LocalStack stack, QueryService service, String httpHost, StartTimes startTimes) {
         this.stack = stack;
         this.service = service;
         this.httpHost = httpHost;
+        this.startTimes = startTimes;
     }
 
     /** True when the environment names no Kafka, registry or configuration file: run the embedded default. */
@@ -67,18 +78,22 @@ public final class LocalArgus implements AutoCloseable {
         Path dataDir = dataDir(environment, Path.of(""));
         int kafkaPort = kafkaPort(environment);
         ApicurioDistribution distribution = LocalStack.registryDistribution();
-        LocalStack stack = LocalStack.startKafka(dataDir, kafkaPort);
+        long started = System.nanoTime();
+        // Once the data directory is ours (else "already running" says more), and before the registry starts.
+        LocalStack stack = LocalStack.startKafkaAndRegistry(dataDir, kafkaPort, distribution,
+            () -> requireFreeHttpPort(ArgusConfig.load(Optional.empty(), environment)));
+        long stackReady = System.nanoTime();
         try {
-            requireFreeHttpPort(ArgusConfig.load(Optional.empty(), environment));
-            stack.startRegistry(distribution);
             ArgusConfig config = config(environment, stack);
             QueryService service = startService(config, clock);
-            LocalArgus argus = new LocalArgus(stack, service, config.get(ArgusConfig.HTTP_HOST));
+            LocalArgus argus;
             try {
                 service.fold().awaitRunning(FOLD_RUNNING_TIMEOUT);
+                argus = new LocalArgus(stack, service, config.get(ArgusConfig.HTTP_HOST), new StartTimes(
+                    millis(stackReady - started), millis(System.nanoTime() - stackReady)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                argus.close();
+                CloseAll.inOrder("Argus did not stop cleanly", service, stack);
                 throw new IllegalStateException("Interrupted while starting Argus", e);
             }
             return argus;
@@ -88,7 +103,11 @@ public final class LocalArgus implements AutoCloseable {
         }
     }
 
-    /** Checked before the registry starts, so a taken port costs no registry start and stop. */
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    /** The HTTP port must be free before anything starts. */
     private static void requireFreeHttpPort(ArgusConfig config) {
         int port = config.getInt(ArgusConfig.HTTP_PORT);
         String host = config.get(ArgusConfig.HTTP_HOST);
@@ -189,6 +208,10 @@ public final class LocalArgus implements AutoCloseable {
 
     public int httpPort() {
         return service.port();
+    }
+
+    public StartTimes startTimes() {
+        return startTimes;
     }
 
     public boolean foldRunning() {

@@ -2,6 +2,7 @@ package io.argus.query.local;
 
 import io.argus.embedded.ApicurioDistribution;
 import io.argus.embedded.ApicurioRegistry;
+import io.argus.embedded.RegistryClassData;
 import io.argus.embedded.StandaloneKafkaBroker;
 import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.topology.StateSerde;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -63,11 +66,54 @@ final class LocalStack implements AutoCloseable {
         return stack;
     }
 
-    private static StandaloneKafkaBroker startBroker(Path dataDir, int kafkaPort) {
+    /**
+     * Starts the broker and, beside it, the registry: the registry only once the broker holds the data directory's
+     * lock, since it may stop a registry a killed Argus left running there ({@code ApicurioRegistry}).
+     *
+     * @param whenLocked checks that must pass before the registry starts, once the data directory is ours
+     */
+    static LocalStack startKafkaAndRegistry(Path dataDir, int kafkaPort, ApicurioDistribution distribution,
+                                            Runnable whenLocked) {
+        CompletableFuture<ApicurioRegistry> registry = new CompletableFuture<>();
+        StandaloneKafkaBroker broker;
         try {
-            return StandaloneKafkaBroker.start(dataDir.resolve(KAFKA_DIR), kafkaPort);
+            broker = startBroker(dataDir, kafkaPort, () -> {
+                whenLocked.run();
+                new Thread(() -> {
+                    try {
+                        registry.complete(startRegistry(dataDir, distribution));
+                    } catch (RuntimeException e) {
+                        registry.completeExceptionally(e);
+                    }
+                }, "argus-registry-start").start();
+            });
+        } catch (RuntimeException e) {
+            // The registry started only if the lock was ours: stop it, or it would outlive this failed start.
+            registry.thenAccept(ApicurioRegistry::close);
+            throw e;
+        }
+        LocalStack stack = new LocalStack(dataDir, broker);
+        try {
+            stack.registry = registry.join();
+        } catch (CompletionException e) {
+            stack.close();
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        stack.endpoints().write(dataDir);
+        return stack;
+    }
+
+    private static StandaloneKafkaBroker startBroker(Path dataDir, int kafkaPort) {
+        return startBroker(dataDir, kafkaPort, () -> { });
+    }
+
+    private static StandaloneKafkaBroker startBroker(Path dataDir, int kafkaPort, Runnable whenLocked) {
+        try {
+            return StandaloneKafkaBroker.start(dataDir.resolve(KAFKA_DIR), kafkaPort, Map.of(), whenLocked);
         } catch (StandaloneKafkaBroker.DataDirectoryInUseException e) {
             throw new LocalArgus.AlreadyRunningException(dataDir, e);
+        } catch (LocalArgus.CannotStartException e) {
+            throw e;
         } catch (RuntimeException e) {
             if (portTaken(e)) {
                 throw new LocalArgus.CannotStartException("Port " + kafkaPort + " on 127.0.0.1 is taken by another "
@@ -77,10 +123,18 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Starts the registry, with its schemas kept under the data directory. */
+    /** Starts the registry after the broker, with its schemas kept under the data directory. */
     void startRegistry(ApicurioDistribution distribution) {
-        registry = ApicurioRegistry.start(distribution, registryWorkDir(dataDir.resolve(REGISTRY_DIR)));
+        registry = startRegistry(dataDir, distribution);
         endpoints().write(dataDir);
+    }
+
+    private static ApicurioRegistry startRegistry(Path dataDir, ApicurioDistribution distribution) {
+        Path workDir = registryWorkDir(dataDir.resolve(REGISTRY_DIR));
+        RegistryClassData classData = new RegistryClassData(workDir);
+        ApicurioRegistry registry = ApicurioRegistry.start(distribution, workDir, classData);
+        classData.recordInBackground(distribution);
+        return registry;
     }
 
     LocalEndpoints endpoints() {
