@@ -20,20 +20,14 @@
   var SERIES_COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563'];
 
   function svg(tag, attrs, text) {
-    var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      if (attrs[name] !== null && attrs[name] !== undefined) {
-        node.setAttribute(name, String(attrs[name]));
-      }
-    });
-    if (text !== undefined) {
-      node.textContent = text;
-    }
-    return node;
+    return withAttributes(document.createElementNS(SVG, tag), attrs, text);
   }
 
   function html(tag, attrs, text) {
-    var node = document.createElement(tag);
+    return withAttributes(document.createElement(tag), attrs, text);
+  }
+
+  function withAttributes(node, attrs, text) {
     Object.keys(attrs || {}).forEach(function (name) {
       if (attrs[name] !== null && attrs[name] !== undefined) {
         node.setAttribute(name, String(attrs[name]));

@@ -3,7 +3,6 @@ package io.argus.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
@@ -12,7 +11,6 @@ import io.argus.query.local.DemoLauncher;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.view.ViewJson;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -348,20 +346,11 @@ class DashboardPicturesChromiumTest {
     }
 
     private static void post(String... events) {
-        ApiClient.Answer answer = api.post("/api/events", String.join("\n", events));
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        FlatEvents.post(api, events);
     }
 
+    /** A flat event {@code secondsFromNow} seconds from the start of the test (negative: in the past). */
     private static String event(String type, String batch, long secondsFromNow, Map<String, Object> fields) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("type", type);
-        json.put("batch_id", batch);
-        json.put("ts", NOW.plusSeconds(secondsFromNow).toString());
-        json.putAll(fields);
-        try {
-            return ViewJson.mapper().writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FlatEvents.event(NOW, type, batch, secondsFromNow, fields);
     }
 }
