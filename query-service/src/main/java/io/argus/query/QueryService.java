@@ -7,6 +7,7 @@ import io.argus.streams.fold.Effect;
 import io.argus.streams.topology.FoldCounters;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,8 @@ public final class QueryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
     /** How long one history or time-travel read may wait for the event log before it answers 503. */
     private static final Duration HISTORY_READ_TIMEOUT = Duration.ofSeconds(10);
+    /** How much longer than the longest decision wait an idle connection stays open. */
+    private static final Duration IDLE_MARGIN = Duration.ofSeconds(30);
 
     private final Javalin http;
     private final ArgusStreams streams;
@@ -61,6 +66,7 @@ public final class QueryService implements AutoCloseable {
             config.find(ArgusConfig.API_TOKEN), config.getBoolean(ArgusConfig.PROTECT_READS));
         Javalin http = ArgusHttp.create(() -> Optional.ofNullable(parts.get()), settings)
             .start(config.get(ArgusConfig.HTTP_HOST), config.getInt(ArgusConfig.HTTP_PORT));
+        outlastDecisionWaits(http);
 
         HostInfo self = advertised(config, http.port());
         ArgusStreams app = ArgusStreams.start(config.with(Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG,
@@ -82,11 +88,26 @@ public final class QueryService implements AutoCloseable {
         Ingest ingest = new Ingest(new FlatEventParser(clock, "http-ingest"), publisher, clock,
             config.getLong(ArgusConfig.INGEST_MAX_BYTES), config.getInt(ArgusConfig.INGEST_MAX_EVENTS));
         DecisionWaits waits = new DecisionWaits(app.changes(), config.getInt(ArgusConfig.DECISION_MAX_WAITS));
+        Gauge.builder("argus.decision.waits.outstanding", waits, DecisionWaits::outstanding)
+            .description("Decision requests with wait_ms waiting now (bounded by argus.decision.max.waits)")
+            .register(metrics);
         parts.set(new ArgusHttp.Parts(new KeyRouter(app.streams(), self), new Forwarder(self), reads,
             new ClusterBatches(app.streams(), self), ingest, waits));
         LOG.info("Argus query service on http://{}:{} (advertised as {}:{})", config.get(ArgusConfig.HTTP_HOST),
             http.port(), self.host(), self.port());
         return new QueryService(http, app, publisher, log, waits, metrics, streamsMetrics);
+    }
+
+    /**
+     * A decision wait holds its connection without a byte for up to {@link DecisionAnswer#MAX_WAIT}: Jetty's idle
+     * timeout (30 s by default) must not close it first. Applies to every connection opened from now on.
+     */
+    private static void outlastDecisionWaits(Javalin http) {
+        for (Connector connector : http.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector withTimeout) {
+                withTimeout.setIdleTimeout(DecisionAnswer.MAX_WAIT.plus(IDLE_MARGIN).toMillis());
+            }
+        }
     }
 
     /** The port HTTP listens on (useful when configured as 0). */

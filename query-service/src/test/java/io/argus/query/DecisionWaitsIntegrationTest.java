@@ -48,7 +48,8 @@ class DecisionWaitsIntegrationTest {
     @Test
     void manyWaitsStarveNothingAndAWaitEndsWhenItsDecisionArrives() throws Exception {
         String batch = TestNames.unique("b-waits");
-        HttpClient client = HttpClient.newHttpClient();
+        // HTTP/1.1: one connection per wait, as launchers make them (an h2c upgrade would queue them behind it).
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (QueryService service = QueryService.start(config(), new MutableClock(T0.plusSeconds(60)))) {
             ApiClient api = new ApiClient(service.port(), Optional.empty());
             await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/readyz").status() == 200);
@@ -66,8 +67,11 @@ class DecisionWaitsIntegrationTest {
                 waits.add(client.sendAsync(request(service, decision(batch, "j" + i, 30_000)),
                     HttpResponse.BodyHandlers.ofString()));
             }
-            // A short wait is one more: refused while all 500 are outstanding.
-            await().atMost(Duration.ofSeconds(60)).until(() -> api.get(decision(batch, "probe", 1)).status() == 503);
+            // Once all 500 are outstanding, a short wait is one more: refused. (Probing earlier would race the waits:
+            // an admitted probe holds a place for its millisecond.)
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/metrics").body()
+                .contains("argus_decision_waits_outstanding " + WAITS + ".0"));
+            assertThat(api.get(decision(batch, "probe", 1)).status()).isEqualTo(503);
             ApiClient.Answer refused = api.get(decision(batch, "probe", 1));
             assertThat(refused.header("Retry-After")).isPresent();
             assertThat(refused.json().path("error").asText()).isEqualTo("unavailable");

@@ -2,17 +2,20 @@ package io.argus.streams.app;
 
 import io.argus.schemas.ArgusTopics;
 import io.argus.schemas.Topic;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+    private static final Duration DESCRIBE_DEADLINE = Duration.ofSeconds(30);
+    private static final Duration DESCRIBE_BACKOFF = Duration.ofMillis(100);
 
     private TopicSetup() {
     }
@@ -57,21 +62,39 @@ final class TopicSetup {
     }
 
     /**
+     * The topic's configuration. A topic created a moment ago may not be known to the broker that answers yet
+     * (seen in CI: an empty "unknown topic" error): such retriable errors are asked again for a while.
+     */
+    private static Config describe(Admin admin, String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        long deadline = System.nanoTime() + DESCRIBE_DEADLINE.toNanos();
+        while (true) {
+            try {
+                return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("cannot read the configuration of " + topic + ": "
+                        + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the configuration of " + topic, e);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(DESCRIBE_BACKOFF.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the configuration of " + topic, e);
+            }
+        }
+    }
+
+    /**
      * The event log is the journal: history and time travel read events back by offset, and a rebuild replays it
      * all. A log that compacts or expires records would lose history silently, so it is refused at start.
      */
     static void requireKeptForever(Admin admin, String topic) {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config;
-        try {
-            config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the configuration of " + topic + ": "
-                + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the configuration of " + topic, e);
-        }
+        Config config = describe(admin, topic);
         List<String> problems = new ArrayList<>();
         String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         if (cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
