@@ -103,7 +103,7 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
             whenLocked.run();
             requireFree(port);
             Path logDir = dir.resolve(LOG_DIR);
-            Properties config = config(logDir, port, freePort(), brokerOverrides);
+            Properties config = config(logDir, port, FreePorts.loopback(), brokerOverrides);
             Path configFile = writeConfig(dir.resolve(CONFIG_FILE), config);
             Optional<String> existingId = clusterIdOf(logDir);
             String clusterId = existingId.orElseGet(() -> Uuid.randomUuid().toString());
@@ -227,15 +227,6 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
             socket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1);
         } catch (IOException e) {
             throw new IllegalStateException("Port " + port + " on 127.0.0.1 is taken by another process", e);
-        }
-    }
-
-    /** A port free now, for the controller listener that only this process talks to. */
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not find a free port for the Kafka controller", e);
         }
     }
 

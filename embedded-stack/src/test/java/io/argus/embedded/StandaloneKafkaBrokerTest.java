@@ -38,7 +38,7 @@ class StandaloneKafkaBrokerTest {
         Path dataDir = newDataDir();
         String topic = "checkpoints";
         String clusterId;
-        try (StandaloneKafkaBroker broker = StandaloneKafkaBroker.start(dataDir, freePort())) {
+        try (StandaloneKafkaBroker broker = StandaloneKafkaBroker.start(dataDir, FreePorts.loopback())) {
             clusterId = broker.clusterId();
             try (Admin admin = admin(broker)) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
@@ -51,7 +51,7 @@ class StandaloneKafkaBrokerTest {
                 .contains(clusterId);
 
         // Another port on purpose: the listener is configuration, the data is the directory.
-        try (StandaloneKafkaBroker restarted = StandaloneKafkaBroker.start(dataDir, freePort())) {
+        try (StandaloneKafkaBroker restarted = StandaloneKafkaBroker.start(dataDir, FreePorts.loopback())) {
             assertThat(restarted.clusterId()).isEqualTo(clusterId);
             try (Admin admin = admin(restarted)) {
                 assertThat(admin.describeCluster().clusterId().get()).isEqualTo(clusterId);
@@ -64,9 +64,9 @@ class StandaloneKafkaBrokerTest {
     @Test
     void aSecondStartOnALockedDirectoryFailsFastAndNamesTheOwner() throws Exception {
         Path dataDir = newDataDir();
-        try (StandaloneKafkaBroker broker = StandaloneKafkaBroker.start(dataDir, freePort())) {
+        try (StandaloneKafkaBroker broker = StandaloneKafkaBroker.start(dataDir, FreePorts.loopback())) {
             long started = System.nanoTime();
-            assertThatThrownBy(() -> StandaloneKafkaBroker.start(dataDir, freePort()))
+            assertThatThrownBy(() -> StandaloneKafkaBroker.start(dataDir, FreePorts.loopback()))
                     .isInstanceOf(StandaloneKafkaBroker.DataDirectoryInUseException.class)
                     .hasMessageContaining("already running on " + dataDir.toAbsolutePath().normalize())
                     .hasMessageContaining("(pid " + ProcessHandle.current().pid() + ")");
@@ -78,7 +78,7 @@ class StandaloneKafkaBrokerTest {
             }
         }
         // Released on close: the directory can be used again.
-        StandaloneKafkaBroker.start(dataDir, freePort()).close();
+        StandaloneKafkaBroker.start(dataDir, FreePorts.loopback()).close();
     }
 
     @Test
@@ -89,12 +89,12 @@ class StandaloneKafkaBrokerTest {
                     .hasMessageContaining("Port " + taken.getLocalPort() + " on 127.0.0.1 is taken")
                     .hasRootCauseInstanceOf(BindException.class);
         }
-        StandaloneKafkaBroker.start(dataDir, freePort()).close();
+        StandaloneKafkaBroker.start(dataDir, FreePorts.loopback()).close();
     }
 
     @Test
     void closingTwiceIsHarmless() throws Exception {
-        StandaloneKafkaBroker broker = StandaloneKafkaBroker.start(newDataDir(), freePort());
+        StandaloneKafkaBroker broker = StandaloneKafkaBroker.start(newDataDir(), FreePorts.loopback());
         broker.close();
         broker.close();
         try (ServerSocket socket = new ServerSocket(Integer.parseInt(broker.bootstrapServers().split(":")[1]), 1,
@@ -106,12 +106,6 @@ class StandaloneKafkaBrokerTest {
     private static Path newDataDir() throws IOException {
         Path base = Files.createDirectories(Path.of("target", "standalone-kafka"));
         return Files.createTempDirectory(base, "data-");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Admin admin(StandaloneKafkaBroker broker) {

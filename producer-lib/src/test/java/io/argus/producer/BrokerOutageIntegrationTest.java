@@ -3,6 +3,7 @@ package io.argus.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.argus.embedded.FreePorts;
 import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.StandaloneKafkaBroker;
@@ -12,8 +13,7 @@ import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.JobDone;
 import io.argus.schemas.avro.JobStart;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +41,7 @@ class BrokerOutageIntegrationTest {
     @Test
     void jobsFinishingWhileTheBrokerIsDownLoseNothing(SharedTestStack stack) throws Exception {
         Path dataDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "outage-kafka");
-        int port = freePort();
+        int port = FreePorts.loopback();
         String prefix = TestNames.unique("outage") + ".";
         String topic = prefix + ArgusTopics.EVENTS;
         TestReporters setup = new TestReporters(stack, prefix, false);
@@ -118,12 +118,6 @@ class BrokerOutageIntegrationTest {
     private static void createTopic(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.argus.embedded.FreePorts;
 import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.StandaloneKafkaBroker;
@@ -11,8 +12,7 @@ import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.streams.app.ArgusConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,7 +45,7 @@ class BrokerBounceDrillTest {
     @Test
     void ingestAnswers503WithTheIdsWhileTheBrokerIsDownAndLosesOrDoublesNothing() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target"), "bounce-");
-        int port = freePort();
+        int port = FreePorts.loopback();
         StandaloneKafkaBroker broker = StandaloneKafkaBroker.start(dir.resolve("kafka"), port);
         String batch = TestNames.unique("b-bounce");
         Launcher launcher = new Launcher(batch);
@@ -153,11 +153,5 @@ class BrokerBounceDrillTest {
             StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
             ArgusConfig.HTTP_PORT, "0",
             ArgusConfig.INGEST_ACK_TIMEOUT_MS, "2000"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.argus.embedded.FreePorts;
 import io.argus.query.ArgusJarProcess;
 import io.argus.streams.view.ViewJson;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,9 +61,9 @@ class KillNineDrillIT {
         System.out.printf("kill -9 drill: seed %d (-Dargus.drill.seed), %d kills, %d batches of %d jobs%n", seed,
             KILLS, BATCHES, JOBS);
         Path workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "argus-drill-");
-        int httpPort = freePort();
+        int httpPort = FreePorts.loopback();
         Map<String, String> environment = Map.of("ARGUS_HTTP_PORT", Integer.toString(httpPort),
-            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(freePort()));
+            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(FreePorts.loopback()));
         String base = "http://127.0.0.1:" + httpPort;
 
         List<String> requests = launcherRequests();
@@ -264,11 +264,5 @@ class KillNineDrillIT {
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -3,13 +3,13 @@ package io.argus.query.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.argus.embedded.FreePorts;
 import io.argus.query.ArgusJarProcess;
 import io.argus.query.TestBatch;
 import io.argus.streams.view.ViewJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,9 +53,9 @@ class LocalArgusProcessIT {
     @Test
     void rebuildAndVerifyRunOnTheLocalDataWhetherArgusRunsOrNot() throws Exception {
         Path workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "argus-local-");
-        int httpPort = freePort();
+        int httpPort = FreePorts.loopback();
         Map<String, String> environment = Map.of("ARGUS_HTTP_PORT", Integer.toString(httpPort),
-            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(freePort()));
+            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(FreePorts.loopback()));
         Process argus = launch(workDir, environment, workDir.resolve("argus.log"));
         String base = "http://127.0.0.1:" + httpPort;
         awaitStatus(argus, workDir.resolve("argus.log"), base + "/readyz", 200, START_DEADLINE);
@@ -87,9 +87,9 @@ class LocalArgusProcessIT {
     @Test
     void theJarRunsArgusInOneCommandRefusesASecondOneAndStopsOnSigterm() throws Exception {
         Path workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "argus-local-");
-        int httpPort = freePort();
+        int httpPort = FreePorts.loopback();
         Map<String, String> environment = Map.of("ARGUS_HTTP_PORT", Integer.toString(httpPort),
-            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(freePort()));
+            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(FreePorts.loopback()));
 
         long launched = System.nanoTime();
         Process argus = launch(workDir, environment, workDir.resolve("first.log"), "--demo");
@@ -110,8 +110,8 @@ class LocalArgusProcessIT {
         // A second Argus on the same data directory refuses at once, naming the first.
         long secondLaunched = System.nanoTime();
         Path secondLog = workDir.resolve("second.log");
-        Process second = launch(workDir, Map.of("ARGUS_HTTP_PORT", Integer.toString(freePort()),
-            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(freePort())), secondLog);
+        Process second = launch(workDir, Map.of("ARGUS_HTTP_PORT", Integer.toString(FreePorts.loopback()),
+            "ARGUS_EMBEDDED_KAFKA_PORT", Integer.toString(FreePorts.loopback())), secondLog);
         assertThat(second.waitFor(REFUSAL_DEADLINE.toSeconds(), TimeUnit.SECONDS))
             .as("the second start exits within %s", REFUSAL_DEADLINE).isTrue();
         assertThat(second.exitValue()).isNotZero();
@@ -200,12 +200,6 @@ class LocalArgusProcessIT {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
