@@ -175,11 +175,10 @@ public final class ArgusStreams implements AutoCloseable {
         if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
             return settings;
         }
-        long bound = transactionTimeoutMs(config) / 2;
-        long call = Math.min(bound, millis(settings, RegistryClientConfig.CALL_TIMEOUT_MS,
-            RegistryClientConfig.DEFAULT_CALL_TIMEOUT));
-        long request = Math.min(call, millis(settings, RegistryClientConfig.REQUEST_TIMEOUT_MS,
-            RegistryClientConfig.DEFAULT_REQUEST_TIMEOUT));
+        // The client's own parsing gives the configured values, or its defaults.
+        RegistryClientConfig configured = RegistryClientConfig.fromMap(settings);
+        long call = Math.min(transactionTimeoutMs(config) / 2, configured.callTimeout().toMillis());
+        long request = Math.min(call, configured.requestTimeout().toMillis());
         settings.put(RegistryClientConfig.CALL_TIMEOUT_MS, Long.toString(call));
         settings.put(RegistryClientConfig.REQUEST_TIMEOUT_MS, Long.toString(request));
         return settings;
@@ -190,11 +189,6 @@ public final class ArgusStreams implements AutoCloseable {
         String producerKey = StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
         return config.find(producerKey).or(() -> config.find(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))
             .map(Long::parseLong).orElse(STREAMS_TRANSACTION_TIMEOUT_MS);
-    }
-
-    private static long millis(Map<String, String> settings, String key, Duration fallback) {
-        String value = settings.get(key);
-        return value == null || value.isBlank() ? fallback.toMillis() : Long.parseLong(value.strip());
     }
 
     static Properties adminProperties(ArgusConfig config) {

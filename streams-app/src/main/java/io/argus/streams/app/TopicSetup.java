@@ -68,24 +68,21 @@ final class TopicSetup {
     private static Config describe(Admin admin, String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         long deadline = System.nanoTime() + DESCRIBE_DEADLINE.toNanos();
-        while (true) {
-            try {
-                return admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("cannot read the configuration of " + topic + ": "
-                        + e.getCause(), e.getCause());
+        try {
+            while (true) {
+                try {
+                    return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
+                        throw new IllegalStateException("cannot read the configuration of " + topic + ": "
+                            + e.getCause(), e.getCause());
+                    }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading the configuration of " + topic, e);
-            }
-            try {
                 TimeUnit.MILLISECONDS.sleep(DESCRIBE_BACKOFF.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading the configuration of " + topic, e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the configuration of " + topic, e);
         }
     }
 
