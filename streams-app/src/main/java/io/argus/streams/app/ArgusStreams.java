@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -45,6 +46,15 @@ public final class ArgusStreams implements AutoCloseable {
      * to this much work.
      */
     static final String COMMIT_INTERVAL_MS = "500";
+    /**
+     * How the fold's consumer fetches unless configured: a fetch returns once 64 KiB arrived or 20 ms passed,
+     * instead of Kafka's default of every single record at once. Under a steady trickle of small events the fold
+     * then handles them in batches rather than one fetch, one poll loop and one broker wake-up per event, which took
+     * a third of the CPU of single-event ingest; it makes an event visible up to 20 ms later.
+     */
+    static final Map<String, String> FETCH_DEFAULTS = Map.of(
+        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 << 10),
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
     /** What Kafka Streams gives its producers' {@code transaction.timeout.ms} under exactly-once. */
     private static final long STREAMS_TRANSACTION_TIMEOUT_MS = 10_000;
 
@@ -78,9 +88,7 @@ public final class ArgusStreams implements AutoCloseable {
             changes, Duration.ofMillis(config.getLong(ArgusConfig.VIEWS_INTERVAL_MS)),
             new MemoryBudget(config.getLong(ArgusConfig.FOLD_CACHE_MAX_BYTES)),
             new EventPlacement(eventPartitions, copiedBelow));
-        Properties properties = config.streamsProperties();
-        properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
-        this.streams = new KafkaStreams(topology, properties);
+        this.streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(10, Duration.ofMinutes(10), System::nanoTime));
         streams.setStateListener((next, previous) -> {
             LOG.info("Kafka Streams {} -> {}", previous, next);
@@ -88,6 +96,24 @@ public final class ArgusStreams implements AutoCloseable {
                 running.countDown();
             }
         });
+    }
+
+    /** The configured Streams settings over the fold's own defaults: the commit interval and the fetch batching. */
+    static Properties streamsProperties(ArgusConfig config) {
+        Properties properties = config.streamsProperties();
+        properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+        FETCH_DEFAULTS.forEach((key, value) -> defaultMainConsumerSetting(properties, key, value));
+        return properties;
+    }
+
+    /** Sets the main consumer's {@code key} unless it is configured for it, for every consumer, or for all clients. */
+    private static void defaultMainConsumerSetting(Properties properties, String key, String value) {
+        boolean configured = properties.containsKey(key)
+            || properties.containsKey(StreamsConfig.consumerPrefix(key))
+            || properties.containsKey(StreamsConfig.mainConsumerPrefix(key));
+        if (!configured) {
+            properties.put(StreamsConfig.mainConsumerPrefix(key), value);
+        }
     }
 
     /** Creates missing topics, then starts the topology; every misplaced event it meets is re-routed. */
