@@ -1,7 +1,6 @@
 package io.argus.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.argus.schemas.AvroTrust;
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
@@ -11,10 +10,6 @@ import org.apache.avro.specific.SpecificData;
 
 /** JSON values to the Avro values of the event schema's field types, with a reason when they do not fit. */
 final class AvroJsonValues {
-
-    static {
-        AvroTrust.trustGeneratedClasses();
-    }
 
     private AvroJsonValues() {
     }

@@ -1,5 +1,6 @@
 package io.argus.query;
 
+import io.argus.schemas.AvroTrust;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.schemas.EventType;
 import io.argus.schemas.avro.ArgusEvent;
@@ -33,6 +34,8 @@ final class FlatEventParser {
     private final String defaultProducer;
 
     FlatEventParser(Clock clock, String defaultProducer) {
+        // Payload enums are made through Avro's class lookup, which refuses classes it does not trust.
+        AvroTrust.trustGeneratedClasses();
         this.clock = clock;
         this.defaultProducer = defaultProducer;
     }

@@ -29,10 +29,6 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
 
-    static {
-        AvroTrust.trustGeneratedClasses();
-    }
-
     private final Schema readerSchema;
     private final GenericData model;
     private final Map<Integer, WriterVersion<T>> writers = new ConcurrentHashMap<>();
@@ -41,6 +37,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     /** For configuration by Kafka: {@link #configure} builds the registry client. */
     protected AvroDeserializer(Schema readerSchema, GenericData model) {
+        AvroTrust.trustGeneratedClasses();
         this.readerSchema = Objects.requireNonNull(readerSchema, "readerSchema");
         this.model = Objects.requireNonNull(model, "model");
     }

@@ -1,6 +1,5 @@
 package io.argus.streams.fold;
 
-import io.argus.schemas.AvroTrust;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.Attribution;
 import io.argus.schemas.avro.BatchDone;
@@ -31,10 +30,6 @@ import java.util.Optional;
  * changed. The result says which records changed, so callers never compare records deeply.
  */
 public final class BatchFold {
-
-    static {
-        AvroTrust.trustGeneratedClasses();
-    }
 
     private BatchFold() {
     }

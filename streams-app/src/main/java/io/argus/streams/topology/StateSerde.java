@@ -36,18 +36,11 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> {
 
-    static {
-        AvroTrust.trustGeneratedClasses();
-    }
-
     /**
      * The layout of the state records. 2: the fold keeps the log once (history index, attempt marks, no journal or
      * event-ids store). Records of another layout are refused, never misread: roll out by a rebuild.
      */
     public static final byte FORMAT = 2;
-
-    /** A buffer and an encoder per thread: the serde is shared by every task of the store, on every thread. */
-    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private final Supplier<T> prototype;
     private final Schema schema;
@@ -56,6 +49,7 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
 
     @SuppressWarnings("unchecked")
     public StateSerde(Supplier<T> prototype) {
+        AvroTrust.trustGeneratedClasses();
         T instance = prototype.get();
         this.prototype = prototype;
         this.schema = instance.getSchema();
@@ -68,9 +62,11 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
         this.reader = (DatumReader<T>) model.createDatumReader(schema);
     }
 
+    /** Each serializer has its own buffer: Streams makes one per store instance, and a store has one thread. */
     @Override
     public Serializer<T> serializer() {
-        return (topic, record) -> record == null ? null : encode(record);
+        Encoder encoder = encoder();
+        return (topic, record) -> record == null ? null : encoder.encode(record);
     }
 
     @Override
@@ -78,18 +74,9 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
         return (topic, bytes) -> bytes == null ? null : decode(bytes);
     }
 
-    byte[] encode(T record) {
-        Buffers buffers = BUFFERS.get();
-        buffers.out.reset();
-        buffers.out.write(FORMAT);
-        buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.out, buffers.encoder);
-        try {
-            withSortedMaps(record).customEncode(buffers.encoder);
-            buffers.encoder.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return buffers.out.toByteArray();
+    /** An encoder with its own reused buffer, for one thread at a time. */
+    Encoder encoder() {
+        return new Encoder();
     }
 
     /** The record itself when its maps iterate in key order; otherwise a shallow copy whose maps do. */
@@ -126,8 +113,22 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
         }
     }
 
-    private static final class Buffers {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        BinaryEncoder encoder;
+    /** Encodes records of this serde's type into a buffer it reuses: not for two threads at once. */
+    final class Encoder {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        private BinaryEncoder binary;
+
+        byte[] encode(T record) {
+            out.reset();
+            out.write(FORMAT);
+            binary = EncoderFactory.get().binaryEncoder(out, binary);
+            try {
+                withSortedMaps(record).customEncode(binary);
+                binary.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        }
     }
 }

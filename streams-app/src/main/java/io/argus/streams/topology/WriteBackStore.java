@@ -58,6 +58,8 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
 
     private final KeyValueStore<String, byte[]> bytes;
     private final StateSerde<V> serde;
+    /** Stream thread only: writes happen at flushes and evictions. */
+    private final StateSerde<V>.Encoder encoder;
     private final MemoryBudget budget;
     /** Read by any thread: the records held, by key, with whether they changed since the last flush. */
     private final ConcurrentHashMap<String, Held<V>> held = new ConcurrentHashMap<>();
@@ -74,6 +76,7 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
     WriteBackStore(KeyValueStore<String, byte[]> bytes, StateSerde<V> serde, MemoryBudget budget) {
         this.bytes = bytes;
         this.serde = serde;
+        this.encoder = serde.encoder();
         this.budget = budget;
     }
 
@@ -279,7 +282,7 @@ public final class WriteBackStore<V extends SpecificRecordBase> implements KeyVa
     }
 
     private int write(String key, V value) {
-        byte[] encoded = serde.encode(value);
+        byte[] encoded = encoder.encode(value);
         bytes.put(key, encoded);
         return encoded.length;
     }
