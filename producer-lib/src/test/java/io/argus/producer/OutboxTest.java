@@ -84,11 +84,16 @@ class OutboxTest {
         transport.acknowledgeFromNowOn();
         ArgusEvent refused = progress(1).get(0);
         transport.refuse(refused);
-        try (Outbox outbox = new Outbox(transport, Spool.open(dir, 1 << 20), Duration.ofSeconds(5),
-            Duration.ofSeconds(5), "test")) {
+        ArgusEvent next = progress(1).get(0);
+        try (Spool spool = Spool.open(dir, 1 << 20);
+             Outbox outbox = new Outbox(transport, spool, Duration.ofSeconds(5), Duration.ofSeconds(5), "test")) {
             assertThatThrownBy(() -> outbox.publishDurably(refused)).isInstanceOf(RejectedEventException.class);
-            outbox.publish(progress(1).get(0));
+            outbox.publish(next);
             assertThat(outbox.flush(DEADLINE)).isTrue();
+            assertThat(transport.sent()).as("the refused event is sent once, never again; the next one goes through")
+                .containsExactly(refused, next);
+            assertThat(outbox.undelivered()).isZero();
+            assertThat(spool.hasPending()).as("nothing was spooled behind the refused event").isFalse();
         }
     }
 

@@ -155,6 +155,10 @@ class QueryServiceIntegrationTest {
 
         CompletableFuture<ApiClient.Answer> waiting =
             CompletableFuture.supplyAsync(() -> api.get(decision + "?attempt=1&wait_ms=20000"));
+        // The attribution is posted only once the request is known to wait for it.
+        await().atMost(DEADLINE).until(() -> api.get("/metrics").body()
+            .contains("argus_decision_waits_outstanding 1.0"));
+        assertThat(waiting).isNotDone();
         post(event("attribution", batch, 3, Map.of("job_id", "j", "attempt", 1, "verdict", "STOP",
             "reason", "bad config", "source", "classifier")));
         JsonNode stopped = waiting.join().json();

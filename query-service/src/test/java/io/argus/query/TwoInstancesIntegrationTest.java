@@ -19,7 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,6 +84,8 @@ class TwoInstancesIntegrationTest {
             AtomicBoolean hammering = new AtomicBoolean(true);
             ConcurrentMap<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
             List<Thread> readers = new ArrayList<>();
+            // A reader that dies (an I/O error, a failed parse) must fail the test, not stop counting quietly.
+            Queue<Throwable> died = new ConcurrentLinkedQueue<>();
             for (ApiClient client : List.of(a, b)) {
                 Thread reader = new Thread(() -> {
                     int i = 0;
@@ -95,6 +99,7 @@ class TwoInstancesIntegrationTest {
                         outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
                     }
                 }, "hammer");
+                reader.setUncaughtExceptionHandler((thread, failure) -> died.add(failure));
                 reader.start();
                 readers.add(reader);
             }
@@ -108,7 +113,9 @@ class TwoInstancesIntegrationTest {
             hammering.set(false);
             for (Thread reader : readers) {
                 reader.join(DEADLINE.toMillis());
+                assertThat(reader.isAlive()).as("a reader still running after %s", DEADLINE).isFalse();
             }
+            assertThat(died).as("readers that died").isEmpty();
 
             assertThat(outcomes.keySet()).as("outcomes %s", outcomes).containsAnyOf("right")
                 .allMatch(o -> o.equals("right") || o.equals("503"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.argus.streams.app.ArgusConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -159,18 +160,15 @@ class K8sManifestsTest {
     void environmentVariablesAreDocumentedConfigurationKeys(String overlay) throws Exception {
         Rendered rendered = render(overlay);
         Set<String> documented = documentedEnvironmentVariables();
-        Set<String> inCode = argusConfigEnvironmentKeys();
+        Set<String> inCode = ArgusConfig.environmentVariables();
         Set<String> kafkaSettings = StreamsConfig.configDef().names();
         Map<String, EnvVar> environment = rendered.environment(rendered.argus().getSpec().getTemplate(), rendered.argusContainer());
         for (String name : environment.keySet()) {
             if (NON_ARGUS_VARIABLES.contains(name)) {
                 continue;
             }
-            // A named variable (ArgusConfig's list; the README's when that list is gone) or a Kafka passthrough.
-            boolean named = inCode.isEmpty()
-                ? documented.contains(name) && (!name.startsWith(KAFKA_PASSTHROUGH) || name.equals("ARGUS_KAFKA_BOOTSTRAP"))
-                : inCode.contains(name);
-            if (named) {
+            // A variable ArgusConfig names, or a Kafka passthrough.
+            if (inCode.contains(name)) {
                 assertThat(documented).as("%s is in a README configuration table", name).contains(name);
             } else {
                 assertThat(name).as("%s is a documented variable or a Kafka passthrough", name).startsWith(KAFKA_PASSTHROUGH);
@@ -476,18 +474,6 @@ class K8sManifestsTest {
         }
         assertThat(names).as("configuration tables found").contains("ARGUS_KAFKA_BOOTSTRAP", "ARGUS_HTTP_PORT");
         return names;
-    }
-
-    /** ArgusConfig's own list of named variables, when it still has one under that name (empty otherwise). */
-    @SuppressWarnings("unchecked")
-    static Set<String> argusConfigEnvironmentKeys() {
-        try {
-            var field = Class.forName("io.argus.streams.app.ArgusConfig").getDeclaredField("ENVIRONMENT_KEYS");
-            field.setAccessible(true);
-            return ((Map<String, String>) field.get(null)).keySet();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            return Set.of();
-        }
     }
 
     /**

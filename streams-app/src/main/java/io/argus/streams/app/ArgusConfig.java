@@ -141,6 +141,11 @@ public final class ArgusConfig extends Settings {
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
+    /** The environment variables with a fixed key; any other {@code ARGUS_KAFKA_*} passes a Kafka setting. */
+    public static Set<String> environmentVariables() {
+        return ENVIRONMENT_KEYS.keySet();
+    }
+
     static Map<String, String> fromEnvironment(Map<String, String> environment) {
         return ConfigSources.fromEnvironment(environment, ENVIRONMENT_KEYS);
     }
