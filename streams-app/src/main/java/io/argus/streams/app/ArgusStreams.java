@@ -170,10 +170,6 @@ public final class ArgusStreams implements AutoCloseable {
         return changes;
     }
 
-    public ArgusConfig config() {
-        return config;
-    }
-
     /** Hanging transactions found and aborted on Argus's partitions ({@link HangingTransactionGuard}). */
     public HangingTransactionGuard hangingTransactions() {
         return hangingTransactions;
