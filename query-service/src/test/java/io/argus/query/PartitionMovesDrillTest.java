@@ -94,7 +94,7 @@ class PartitionMovesDrillTest {
         UNAVAILABLE,
         /**
          * An instance being stopped (the one asked, or the owner it forwarded to) answered another error with a JSON
-         * body, or nothing before the client's timeout.
+         * body; or there was no answer before the client's timeout, and an instance stopped meanwhile.
          */
         STOPPING,
         /** The connection broke after it was open: a reset, or a body cut before its end. */
@@ -254,13 +254,15 @@ class PartitionMovesDrillTest {
         private Outcome readOnce(HttpClient http, Read read, String batch, int port) throws InterruptedException {
             List<String> bodies = new ArrayList<>();
             boolean forwarded = false;
+            int stopsBefore = cluster.stopsBegun();
             String cursor = "0";
             do {
                 HttpResponse<String> response;
                 try {
                     response = http.send(request(read, batch, port, cursor), HttpResponse.BodyHandlers.ofString());
                 } catch (HttpTimeoutException e) {
-                    if (cluster.livePorts().contains(port)) {
+                    // The instance asked, or the owner it forwarded to, may be the one that stopped meanwhile.
+                    if (cluster.stopsBegun() == stopsBefore) {
                         throw new IllegalStateException("no answer within " + REQUEST_TIMEOUT, e);
                     }
                     stops.computeIfAbsent("no answer within " + REQUEST_TIMEOUT, why -> new AtomicInteger())
@@ -501,6 +503,7 @@ class PartitionMovesDrillTest {
         private final Map<String, ArgusConfig> configs = new LinkedHashMap<>();
         private final Map<String, QueryService> running = new LinkedHashMap<>();
         private volatile List<Integer> livePorts = List.of();
+        private final AtomicInteger stopsBegun = new AtomicInteger();
 
         Cluster(String prefix, String applicationId) {
             this.prefix = prefix;
@@ -529,6 +532,7 @@ class PartitionMovesDrillTest {
         /** Reads stop going to the instance first; those under way end as they will (cut or whole). */
         String stop(String name) {
             QueryService service = running.remove(name);
+            stopsBegun.incrementAndGet();
             publishPorts();
             service.close();
             return "stop " + name;
@@ -559,6 +563,11 @@ class PartitionMovesDrillTest {
 
         List<Integer> livePorts() {
             return livePorts;
+        }
+
+        /** How many stops have begun so far. */
+        int stopsBegun() {
+            return stopsBegun.get();
         }
 
         int port(String name) {
