@@ -157,7 +157,6 @@ class PartitionMovesDrillTest {
                 moving.toMillis() / 1000.0, String.join(", ", moves), hammer.figures());
             assertThat(hammer.problems).as("hammer threads' unexpected failures").isEmpty();
             assertThat(hammer.wrongAnswers).as("200s with a wrong body").isEmpty();
-            assertThat(hammer.total(Outcome.WRONG)).isZero();
             assertThat(hammer.rightCounts()).as("right 200s during the moves").allSatisfy((read, right) ->
                 assertThat(right).as("%s", read).isPositive());
         }
