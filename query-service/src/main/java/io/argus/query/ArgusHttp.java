@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,11 @@ import org.slf4j.LoggerFactory;
 final class ArgusHttp {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArgusHttp.class);
+    /**
+     * How long a stop lets requests in flight finish (a long streamed list, a forwarded read) before it cuts them:
+     * well inside the pod's 60 s between SIGTERM and SIGKILL (k8s/base), leaving time to close the fold.
+     */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the API routes need; they exist once the fold is wired up. */
     record Parts(KeyRouter router, Forwarder forwarder, BatchReads reads, ClusterBatches cluster, Ingest ingest,
@@ -71,7 +77,13 @@ final class ArgusHttp {
             config.jsonMapper(new JavalinJackson(ViewJson.mapper(), false));
             config.startup.showJavalinBanner = false;
             // Every error answer is JSON, also those Jetty gives before a route runs (bad request lines, limits).
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // A stop drains: requests in flight finish, new ones on open connections get a JSON 503 (through
+                // the error handler), new connections are refused. Javalin puts its context inside this handler.
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+            });
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             config.http.prefer405over404 = true;
             config.staticFiles.add("/dashboard", Location.CLASSPATH);

@@ -3,8 +3,11 @@ package io.argus.query;
 import io.argus.streams.topology.BatchChanges;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +25,8 @@ final class DecisionWaits implements AutoCloseable {
     private final BatchChanges changes;
     private final int maxWaits;
     private final AtomicInteger outstanding = new AtomicInteger();
+    private final Set<Wait> waiting = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
     /** Runs the looks and the deadlines; a look reads a local store, never the network. */
     private final ScheduledExecutorService looks = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "argus-decision-waits");
@@ -45,6 +50,9 @@ final class DecisionWaits implements AutoCloseable {
             return CompletableFuture.completedFuture(now.orElseGet(() ->
                 DecisionAnswer.decidedOrDefault(state.get(), attempt, wait)));
         }
+        if (closed) {
+            throw stopping();
+        }
         if (outstanding.incrementAndGet() > maxWaits) {
             outstanding.decrementAndGet();
             throw ApiException.unavailable("too many decision waits outstanding (at most " + maxWaits
@@ -57,9 +65,19 @@ final class DecisionWaits implements AutoCloseable {
         return outstanding.get();
     }
 
+    /**
+     * Ends every outstanding wait with a 503 that says to ask again (another instance, or this one restarted, will
+     * answer), so that a stopping service drains at once instead of holding the waits to their end.
+     */
     @Override
     public void close() {
+        closed = true;
+        waiting.forEach(wait -> wait.answer.completeExceptionally(stopping()));
         looks.shutdownNow();
+    }
+
+    private static ApiException stopping() {
+        return ApiException.unavailable("this instance is stopping; ask again");
     }
 
     /** One outstanding wait. */
@@ -73,27 +91,42 @@ final class DecisionWaits implements AutoCloseable {
         Wait(String batchId, Supplier<DecisionAnswer.Snapshot> state, int attempt, Duration wait) {
             this.state = state;
             this.attempt = attempt;
-            // Listen first, then look: a change between the first read and listening is not missed.
-            BatchChanges.Listening listening = changes.listen(batchId, this::queueLook);
-            ScheduledFuture<?> deadline = looks.schedule(() -> answerWith(() ->
-                DecisionAnswer.decidedOrDefault(state.get(), attempt, wait)), wait.toMillis(), TimeUnit.MILLISECONDS);
+            // Known before close() can miss it: close() sets closed, then ends every wait it knows.
+            waiting.add(this);
             answer.whenComplete((decision, failure) -> {
-                deadline.cancel(false);
-                listening.close();
+                waiting.remove(this);
                 outstanding.decrementAndGet();
             });
-            queueLook();
+            if (closed) {
+                answer.completeExceptionally(stopping());
+                return;
+            }
+            // Listen first, then look: a change between the first read and listening is not missed.
+            BatchChanges.Listening listening = changes.listen(batchId, this::queueLook);
+            answer.whenComplete((decision, failure) -> listening.close());
+            try {
+                ScheduledFuture<?> deadline = looks.schedule(() -> answerWith(() ->
+                    DecisionAnswer.decidedOrDefault(state.get(), attempt, wait)), wait.toMillis(), TimeUnit.MILLISECONDS);
+                answer.whenComplete((decision, failure) -> deadline.cancel(false));
+                queueLook();
+            } catch (RejectedExecutionException closing) {
+                answer.completeExceptionally(stopping());
+            }
         }
 
         /** Called on the stream thread: only hands the look on. */
         private void queueLook() {
             if (lookQueued.compareAndSet(false, true)) {
-                looks.execute(() -> {
-                    lookQueued.set(false);
-                    if (!answer.isDone()) {
-                        answerWith(() -> DecisionAnswer.decided(state.get(), attempt).orElse(null));
-                    }
-                });
+                try {
+                    looks.execute(() -> {
+                        lookQueued.set(false);
+                        if (!answer.isDone()) {
+                            answerWith(() -> DecisionAnswer.decided(state.get(), attempt).orElse(null));
+                        }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    // close() ended this wait already; the stream thread must not fail over it.
+                }
             }
         }
 

@@ -119,11 +119,15 @@ public final class QueryService implements AutoCloseable {
         return streams;
     }
 
-    /** Stops HTTP first, then the fold (leaving its group), so no request reads a closing store. */
+    /**
+     * Drains, then stops: decision waits end with a 503 to ask again, requests in flight finish (at most
+     * {@link ArgusHttp#DRAIN_TIMEOUT}) while the fold still runs and new ones are answered 503; then the fold stops
+     * (leaving its group), so no request reads a closing store.
+     */
     @Override
     public void close() {
-        http.stop();
         waits.close();
+        http.stop();
         publisher.close();
         log.close();
         streamsMetrics.close();
