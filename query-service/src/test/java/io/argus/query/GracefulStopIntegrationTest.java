@@ -47,6 +47,7 @@ class GracefulStopIntegrationTest {
     @Test
     void aStopAnswersWaitsAndNewRequestsWith503AndLetsRequestsInFlightFinish() throws Exception {
         QueryService service = QueryService.start(config(), Clock.systemUTC());
+        int port = service.port();
         CompletableFuture<Void> stopped = null;
         try (Socket uploading = new Socket("127.0.0.1", service.port());
              Socket idle = new Socket("127.0.0.1", service.port())) {
@@ -84,6 +85,9 @@ class GracefulStopIntegrationTest {
             assertThat(waited.json().path("detail").asText()).contains("stopping");
             assertThat(Duration.ofNanos(System.nanoTime() - stopStarted)).as("the wait ended by the stop")
                 .isLessThan(Duration.ofSeconds(10));
+            // The drain has begun once new connections are refused. Open ones get about a second more (Jetty's
+            // shutdown idle timeout), so the next two steps follow at once.
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> refusesConnections(port));
 
             String refused = RawExchange.get(idle, "/api/batches/" + batch);
             assertThat(refused).as("a new request while the instance drains").startsWith("HTTP/1.1 503");
@@ -98,6 +102,14 @@ class GracefulStopIntegrationTest {
             if (stopped == null) {
                 service.close();
             }
+        }
+    }
+
+    private static boolean refusesConnections(int port) {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            return false;
+        } catch (IOException refused) {
+            return true;
         }
     }
 
