@@ -17,8 +17,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code POST /api/events}: one JSON event, a JSON array, or NDJSON. All or nothing: a request with any invalid
- * event is answered 400 with every error (index, field, reason) and nothing of it is produced.
+ * {@code POST /api/events}: one JSON event, a JSON array, or NDJSON. Validation is all or nothing: a request with any
+ * invalid event is answered 400 with every error (index, field, reason) and nothing of it is produced. Publishing is
+ * not: a 503 may have left some of the events in the log, so it lists their ids for the client to re-send.
  */
 final class Ingest {
 
