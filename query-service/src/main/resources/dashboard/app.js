@@ -22,6 +22,9 @@
   /** Pages of events one picture reads at most per refresh (the API bounds each page). */
   var MAX_EVENT_PAGES = 200;
   var TIMELINE_TYPES = 'batch_start,job_start,job_done,job_failed';
+  /** What the timeline reads of each event, and the jobs table and heatmap of each job (the API's fields=). */
+  var TIMELINE_FIELDS = 'type,effect,position,ts,job_id,attempt,error_type';
+  var JOB_LIST_FIELDS = 'job_id,status,params,attempt,started_at,finished_at,step,progress_metrics,metrics,last_error';
   var TIMELINE_REDRAW_MS = 10000;
   var JOBS_MAX_AGE_MS = 30000;
   var MAX_JOB_ROWS = 1000;
@@ -775,7 +778,8 @@
     if (view.jobsKey === key && Date.now() - view.jobsAt < JOBS_MAX_AGE_MS) {
       return Promise.resolve();
     }
-    var jobs = getJson(apiBatch(batch.batch_id, '/jobs' + (status ? '?status=' + encodeURIComponent(status) : '')));
+    var jobs = getJson(apiBatch(batch.batch_id, '/jobs?fields=' + JOB_LIST_FIELDS
+      + (status ? '&status=' + encodeURIComponent(status) : '')));
     var job = route.jobId
       ? getJson(apiBatch(batch.batch_id, '/jobs/' + encodeURIComponent(route.jobId))).catch(function (e) {
         if (e instanceof ApiError && e.status === 404) {
@@ -789,13 +793,14 @@
       current(gen);
       view.jobsKey = key;
       view.jobsAt = Date.now();
+      // The heatmap first: it is above the table, and building a table of many rows takes a while.
+      if (!status) {
+        renderHeatmap(view, batch, answers[0].body);
+      }
       renderJobs(view, batch, answers[0].body, route, answers[1]);
       var curves = document.getElementById('curves');
       if (curves && answers[2]) {
         window.ArgusPictures.curves(curves, answers[2]);
-      }
-      if (!status) {
-        renderHeatmap(view, batch, answers[0].body);
       }
     });
   }
@@ -860,8 +865,8 @@
     }
     // Each page covers exactly its range of the history (scan = limit), so the ranges are read in parallel.
     return Promise.all(ranges.map(function (cursor) {
-      return getJson(apiBatch(batch.batch_id, '/events?type=' + TIMELINE_TYPES + '&limit=' + EVENTS_PAGE + '&scan='
-        + EVENTS_PAGE + '&cursor=' + cursor));
+      return getJson(apiBatch(batch.batch_id, '/events?type=' + TIMELINE_TYPES + '&fields=' + TIMELINE_FIELDS
+        + '&limit=' + EVENTS_PAGE + '&scan=' + EVENTS_PAGE + '&cursor=' + cursor));
     })).then(function (answers) {
       current(gen);
       answers.forEach(function (answer) {
@@ -872,7 +877,8 @@
         return e.type === 'batch_start' && e.effect === 'APPLIED' && e.position > 0 && !(e.position in tl.quietBefore);
       });
       return Promise.all(resumes.map(function (e) {
-        return getJson(apiBatch(batch.batch_id, '/events?limit=1&cursor=' + (e.position - 1))).then(function (a) {
+        var before = '/events?fields=ts&limit=1&cursor=' + (e.position - 1);
+        return getJson(apiBatch(batch.batch_id, before)).then(function (a) {
           tl.quietBefore[e.position] = a.body.events.length ? Date.parse(a.body.events[0].ts) : Date.parse(e.ts);
         });
       }));

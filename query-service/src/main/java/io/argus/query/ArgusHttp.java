@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -124,21 +125,23 @@ final class ArgusHttp {
             }));
             config.routes.get("/api/batches/{batch_id}/jobs", owned(parts, (ctx, reads) -> {
                 Optional<JobStatus> status = jobStatus(ctx);
+                JobListFields fields = JobListFields.parse(ctx.queryParam("fields"));
                 if (BatchEtag.notModified(ctx, reads.jobsEtag(batchId(ctx)))) {
                     return;
                 }
                 ctx.contentType("application/json");
-                StreamedBody.write(ctx, out -> reads.writeJobs(batchId(ctx), status, out));
+                StreamedBody.write(ctx, out -> reads.writeJobs(batchId(ctx), status, fields, out));
             }));
             config.routes.get("/api/batches/{batch_id}/events", owned(parts, (ctx, reads) -> {
                 long from = QueryParams.number(ctx, "cursor", 0, Long.MAX_VALUE).orElse(0L);
                 int limit = QueryParams.number(ctx, "limit", 1, 1000).orElse(100L).intValue();
                 EventFilter filter = EventFilter.parse(ctx.queryParam("type"), ctx.queryParam("job_id"));
+                Optional<Set<String>> fields = EventFields.parse(ctx.queryParam("fields"));
                 int scan = QueryParams.number(ctx, "scan", 1, BatchReads.FILTER_SCAN_POSITIONS)
                     .orElse((long) BatchReads.FILTER_SCAN_POSITIONS).intValue();
                 BatchReads.EventPage page = reads.events(batchId(ctx), from, limit, scan, filter);
                 Map<String, Object> body = new LinkedHashMap<>();
-                body.put("events", page.events());
+                body.put("events", page.events().stream().map(event -> EventFields.keep(event, fields)).toList());
                 body.put("next_cursor", page.nextCursor() == null ? null : Long.toString(page.nextCursor()));
                 ctx.json(body);
             }));

@@ -135,10 +135,10 @@ final class BatchReads {
     }
 
     /**
-     * Writes the jobs as a JSON array, one at a time. The generator is not closed on failure: closing would end the
-     * array and make a cut-off list look whole.
+     * Writes the jobs as a JSON array of their chosen fields, one at a time. The generator is not closed on failure:
+     * closing would end the array and make a cut-off list look whole.
      */
-    void writeJobs(String batchId, Optional<JobStatus> status, OutputStream out) {
+    void writeJobs(String batchId, Optional<JobStatus> status, JobListFields fields, OutputStream out) {
         batch(batchId);
         ObjectMapper mapper = ViewJson.mapper();
         try {
@@ -146,7 +146,11 @@ final class BatchReads {
             json.writeStartArray();
             stores.forEachJob(batchId, job -> {
                 if (status.isEmpty() || job.getStatus() == status.get()) {
-                    write(json, JobView.summary(job));
+                    try {
+                        fields.write(json, JobView.summary(job));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 }
             });
             json.writeEndArray();
@@ -306,13 +310,5 @@ final class BatchReads {
     /** One line of results.jsonl. */
     record ResultRow(String jobId, int attempt, Map<String, String> params, Map<String, Double> metrics,
                      String result, String outputUri, String finishedAt) {
-    }
-
-    private static void write(JsonGenerator json, Object value) {
-        try {
-            json.writeObject(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

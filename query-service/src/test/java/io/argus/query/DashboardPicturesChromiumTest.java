@@ -35,8 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The batch page's pictures (grid heatmap, attempt timeline, metric curves) in a live headless Chromium driven over
  * DevTools, against a real service holding the demo batches: counts in the DOM, a click, a live update, the time a
- * 10,000-job batch takes to render, and screenshots under {@code target/}. Also the API the pictures read: filtered
- * events and conditional (ETag) reads.
+ * 10,000-job batch takes to render, and screenshots under {@code target/}. The API they read is tested without a
+ * browser in {@link DashboardApiIntegrationTest}.
  */
 @ExtendWith(RealKafkaAndRegistry.class)
 class DashboardPicturesChromiumTest {
@@ -230,77 +230,39 @@ class DashboardPicturesChromiumTest {
         page.screenshot(TARGET.resolve("dashboard-live.png"));
     }
 
+    /**
+     * The first view is the one asserted: it is the first time this server reads a list this long, so it also pays
+     * for code not yet compiled. The second view, a reload, shows what a server that has served pages before takes.
+     */
     @Test
     void aTenThousandJobBatchRendersItsPicturesWithinTheBound() throws Exception {
-        open("/#/batch/" + big);
-        awaitPage("window.argusRendered && 'timeline' in window.argusRendered && 'heatmap' in window.argusRendered");
-        JsonNode rendered = page.eval("window.argusRendered");
-        long millis = Math.round(Math.max(rendered.path("heatmap").asDouble(), rendered.path("timeline").asDouble()));
-        System.out.printf("10,000-job batch page: heatmap drawn at %.0f ms (drawing took %.0f ms), timeline at %.0f ms"
-                + " (drawing took %.0f ms) after navigation%n", rendered.path("heatmap").asDouble(),
-            rendered.path("heatmapDrawMs").asDouble(), rendered.path("timeline").asDouble(),
-            rendered.path("timelineDrawMs").asDouble());
-        System.out.println("its requests (start ms, duration ms, bytes): " + page.eval("performance"
-            + ".getEntriesByType('resource').map(r => r.name.replace(location.origin, '') + ' '"
-            + " + Math.round(r.startTime) + ' ' + Math.round(r.duration) + ' ' + r.encodedBodySize).join('\\n')")
-            .asText());
+        long first = renderBig("first view");
         assertThat(page.eval("document.getElementById('heatmap').dataset.cells").asInt())
             .isEqualTo(BIG_SIDE * BIG_SIDE);
         assertThat(page.eval("document.querySelectorAll('#heatmap canvas').length").asInt())
             .as("a grid this large is drawn on a canvas").isEqualTo(1);
         assertThat(page.eval("Number(document.getElementById('timeline').dataset.bars)").asInt())
             .isEqualTo(BIG_SIDE * BIG_SIDE);
-        assertThat(Duration.ofMillis(millis)).isLessThan(BIG_RENDER_BOUND);
         page.screenshot(TARGET.resolve("dashboard-10k.png"));
+        page.navigate("about:blank");
+        renderBig("second view");
+        assertThat(Duration.ofMillis(first)).isLessThan(BIG_RENDER_BOUND);
     }
 
-    // ------------------------------------------------------------------------------------------ the API they read
-
-    @Test
-    void eventsFilteredByTypeAndJobComeFromTheIndexInPages() {
-        JsonNode starts = api.get("/api/batches/" + DemoLauncher.SWEEP + "/events?type=batch_start&limit=1000").json();
-        assertThat(starts.path("events")).extracting(e -> e.path("type").asText()).containsExactly("batch_start",
-            "batch_start");
-        assertThat(starts.path("next_cursor").isNull()).isTrue();
-
-        JsonNode progress = api.get("/api/batches/" + DemoLauncher.SWEEP + "/events?type=job_progress&job_id="
-            + ApiClient.encode("dam/transformer")).json();
-        assertThat(progress.path("events")).extracting(e -> e.path("attempt").asInt() + "@" + e.path("step").asLong())
-            .containsExactly("1@500", "2@500", "2@1000");
-
-        JsonNode firstTwo = api.get("/api/batches/" + big + "/events?type=job_done&limit=2").json();
-        assertThat(firstTwo.path("events")).extracting(e -> e.path("job_id").asText()).containsExactly("j0", "j1");
-        long next = firstTwo.path("next_cursor").asLong();
-        assertThat(next).isEqualTo(firstTwo.path("events").get(1).path("position").asLong() + 1);
-        JsonNode more = api.get("/api/batches/" + big + "/events?type=job_done&limit=2&cursor=" + next).json();
-        assertThat(more.path("events")).extracting(e -> e.path("job_id").asText()).containsExactly("j2", "j3");
-
-        // A job that is not there: each page looks at a bounded stretch of the history, and says where to go on.
-        JsonNode none = api.get("/api/batches/" + big + "/events?job_id=nobody&limit=10").json();
-        assertThat(none.path("events")).isEmpty();
-        assertThat(none.path("next_cursor").asLong()).isEqualTo(BatchReads.FILTER_READ_BUDGET);
-
-        ApiClient.Answer badType = api.get("/api/batches/" + big + "/events?type=job_start,nope");
-        assertThat(badType.status()).isEqualTo(400);
-        assertThat(badType.json().path("error").asText()).isEqualTo("bad_request");
-        assertThat(badType.json().path("detail").asText()).contains("nope", "job_progress");
-    }
-
-    @Test
-    void anUnchangedBatchCostsA304() {
-        String path = "/api/batches/" + live;
-        ApiClient.Answer first = api.get(path);
-        String etag = first.raw().headers().firstValue("ETag").orElseThrow();
-        ApiClient.Answer again = api.get(path, Map.of("If-None-Match", etag));
-        assertThat(again.status()).isEqualTo(304);
-        assertThat(again.body()).isEmpty();
-        ApiClient.Answer jobs = api.get(path + "/jobs");
-        String jobsEtag = jobs.raw().headers().firstValue("ETag").orElseThrow();
-        assertThat(api.get(path + "/jobs", Map.of("If-None-Match", jobsEtag)).status()).isEqualTo(304);
-
-        post(event("heartbeat", live, 1, Map.of()));
-        await().atMost(DEADLINE).until(() -> api.get(path, Map.of("If-None-Match", etag)).status() == 200);
-        assertThat(api.get(path + "/jobs", Map.of("If-None-Match", jobsEtag)).status()).isEqualTo(200);
+    /** Opens the 10,000-job batch, prints when each picture was drawn and what was read; the later of the two. */
+    private long renderBig(String view) throws Exception {
+        open("/#/batch/" + big);
+        awaitPage("window.argusRendered && 'timeline' in window.argusRendered && 'heatmap' in window.argusRendered");
+        JsonNode rendered = page.eval("window.argusRendered");
+        System.out.printf("10,000-job batch page, %s: heatmap drawn at %.0f ms (drawing took %.0f ms), timeline at"
+                + " %.0f ms (drawing took %.0f ms) after navigation%n", view, rendered.path("heatmap").asDouble(),
+            rendered.path("heatmapDrawMs").asDouble(), rendered.path("timeline").asDouble(),
+            rendered.path("timelineDrawMs").asDouble());
+        System.out.println("its requests (start ms, duration ms, bytes as sent): " + page.eval("performance"
+            + ".getEntriesByType('resource').map(r => r.name.replace(location.origin, '') + ' '"
+            + " + Math.round(r.startTime) + ' ' + Math.round(r.duration) + ' ' + r.encodedBodySize).join('\\n')")
+            .asText());
+        return Math.round(Math.max(rendered.path("heatmap").asDouble(), rendered.path("timeline").asDouble()));
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -71,7 +71,7 @@ class StreamedReadsTest {
         BreakingStores stores = new BreakingStores(2);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        assertThatThrownBy(() -> reads(stores).writeJobs(BATCH, Optional.empty(), out))
+        assertThatThrownBy(() -> reads(stores).writeJobs(BATCH, Optional.empty(), JobListFields.ALL, out))
             .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
 
         String written = out.toString(StandardCharsets.UTF_8);
@@ -85,7 +85,7 @@ class StreamedReadsTest {
         BreakingStores stores = new BreakingStores(0);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        reads(stores).writeJobs(BATCH, Optional.empty(), out);
+        reads(stores).writeJobs(BATCH, Optional.empty(), JobListFields.ALL, out);
 
         assertThat(jobIds(out.toString(StandardCharsets.UTF_8))).containsExactly("j0", "j1", "j2", "j3", "j4");
         assertThat(stores.scans).hasValue(2);

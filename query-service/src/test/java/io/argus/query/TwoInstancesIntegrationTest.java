@@ -122,6 +122,63 @@ class TwoInstancesIntegrationTest {
         }
     }
 
+    @Test
+    void aConditionalReadOfABatchTheOtherInstanceOwnsIsAnswered304ThroughTheForwardAnd200OnceItChanged()
+        throws Exception {
+        String prefix = TestNames.unique("cond") + ".";
+        String applicationId = TestNames.unique("argus-cond");
+        MutableClock clock = new MutableClock(T0.plusSeconds(30));
+        try (QueryService first = QueryService.start(config(prefix, applicationId), clock);
+             QueryService second = QueryService.start(config(prefix, applicationId), clock)) {
+            ApiClient a = new ApiClient(first.port(), Optional.empty());
+            ApiClient b = new ApiClient(second.port(), Optional.empty());
+            await().atMost(DEADLINE).until(() -> a.get("/readyz").status() == 200 && b.get("/readyz").status() == 200);
+            // Enough batches that, over 3 partitions shared by two instances, some are owned by the second.
+            List<String> batches = new ArrayList<>();
+            StringBuilder events = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                String batch = TestNames.unique("b-cond");
+                batches.add(batch);
+                events.append(event("batch_start", batch, Map.of("source_project", "cond", "experiment_type", "e",
+                    "n_total", 2, "command", "c"))).append('\n');
+                events.append(event("job_done", batch, Map.of("job_id", "j1", "attempt", 1))).append('\n');
+            }
+            assertThat(a.post("/api/events", events.toString()).status()).isEqualTo(200);
+            for (String batch : batches) {
+                await().atMost(DEADLINE).until(() -> doneJobs(a.get("/api/batches/" + batch)) == 1);
+            }
+            String remote = batches.stream()
+                .filter(batch -> a.get("/api/batches/" + batch).header("X-Argus-Served-By").isPresent())
+                .findFirst().orElseThrow(() -> new AssertionError("the second instance owns none of " + batches));
+
+            for (String path : List.of("/api/batches/" + remote, "/api/batches/" + remote + "/jobs")) {
+                ApiClient.Answer full = a.get(path);
+                assertThat(full.status()).as(path).isEqualTo(200);
+                String etag = full.header("ETag").orElseThrow(() -> new AssertionError("no ETag on " + path));
+                ApiClient.Answer unchanged = a.get(path, Map.of("If-None-Match", etag));
+                assertThat(unchanged.status()).as(path + " " + unchanged.body()).isEqualTo(304);
+                assertThat(unchanged.body()).isEmpty();
+                assertThat(unchanged.header("ETag")).contains(etag);
+                assertThat(unchanged.header("X-Argus-Served-By")).as("answered by the owner").isPresent();
+            }
+
+            String batchEtag = a.get("/api/batches/" + remote).header("ETag").orElseThrow();
+            String jobsEtag = a.get("/api/batches/" + remote + "/jobs").header("ETag").orElseThrow();
+            assertThat(a.post("/api/events", event("job_done", remote, Map.of("job_id", "j2", "attempt", 1)))
+                .status()).isEqualTo(200);
+            await().atMost(DEADLINE).until(() ->
+                a.get("/api/batches/" + remote, Map.of("If-None-Match", batchEtag)).status() == 200);
+            ApiClient.Answer changed = a.get("/api/batches/" + remote, Map.of("If-None-Match", batchEtag));
+            assertThat(changed.header("X-Argus-Served-By")).isPresent();
+            assertThat(changed.header("ETag")).isPresent().get().isNotEqualTo(batchEtag);
+            assertThat(changed.json().path("job_counts").path("done").asInt()).isEqualTo(2);
+            ApiClient.Answer jobs = a.get("/api/batches/" + remote + "/jobs", Map.of("If-None-Match", jobsEtag));
+            assertThat(jobs.status()).isEqualTo(200);
+            assertThat(jobs.header("ETag")).isPresent().get().isNotEqualTo(jobsEtag);
+            assertThat(jobs.json()).extracting(job -> job.path("job_id").asText()).containsExactly("j1", "j2");
+        }
+    }
+
     private static Map<String, Integer> servedBy(ApiClient a, ApiClient b, List<String> batches) {
         Map<String, Integer> owners = new HashMap<>();
         for (String batch : batches) {
@@ -150,7 +207,7 @@ class TwoInstancesIntegrationTest {
         Map<String, Object> json = new HashMap<>(fields);
         json.put("type", type);
         json.put("batch_id", batch);
-        json.put("event_id", batch + "-" + type);
+        json.put("event_id", batch + "-" + type + (fields.containsKey("job_id") ? "-" + fields.get("job_id") : ""));
         json.put("ts", T0.toString());
         return ViewJson.mapper().writeValueAsString(json);
     }
