@@ -51,7 +51,7 @@ public final class BatchFold {
         Optional<JobState> nextJob = Optional.empty();
         Effect effect;
         if (payload instanceof BatchStart start) {
-            effect = BatchRules.onStart(next, start, eventId, ts);
+            effect = BatchRules.onStart(next, start, eventId, ts, lastEventTs);
         } else if (payload instanceof BatchDone done) {
             effect = BatchRules.onDone(next, done, eventId, ts);
         } else if (payload instanceof StopRequested stop) {

@@ -25,8 +25,12 @@ final class BatchRules {
         return BatchState.newBuilder().setBatchId(batchId).build();
     }
 
-    /** Rules 1 to 3. Each start is applied once: its event id is kept in the batch's launches. */
-    static Effect onStart(BatchState batch, BatchStart start, String eventId, long ts) {
+    /**
+     * Rules 1 to 3. Each start is applied once: its event id is kept in the batch's launches.
+     *
+     * @param quietSince the time of the batch's latest event before this one (null: none), kept with a resume
+     */
+    static Effect onStart(BatchState batch, BatchStart start, String eventId, long ts, Long quietSince) {
         if (batch.getLaunches().stream().anyMatch(launch -> launch.getEventId().equals(eventId))) {
             return Effect.DUPLICATE;
         }
@@ -37,14 +41,14 @@ final class BatchRules {
             if (batch.getStatus() == BatchStatus.unknown) {
                 batch.setStatus(BatchStatus.running);
             }
-            addLaunch(batch, eventId, ts, LaunchOutcome.started);
+            addLaunch(batch, new Launch(eventId, ts, LaunchOutcome.started, null));
             return Effect.APPLIED;
         }
         if (batch.getStatus() == BatchStatus.done) {
             // Rule 3: done is final; the relaunch is remembered so the view can say it was ignored.
             batch.setIgnoredRelaunches(batch.getIgnoredRelaunches() + 1);
             batch.setLastIgnoredRelaunchAt(Timestamps.latest(batch.getLastIgnoredRelaunchAt(), ts));
-            addLaunch(batch, eventId, ts, LaunchOutcome.ignored);
+            addLaunch(batch, new Launch(eventId, ts, LaunchOutcome.ignored, null));
             return Effect.IGNORED;
         }
         // Rule 2: a resume. A new launch is the user's decision to run again, so an earlier stop request is lifted.
@@ -53,7 +57,7 @@ final class BatchRules {
         batch.setResumeCount(batch.getResumeCount() + 1);
         batch.setLastResumedAt(Timestamps.latest(batch.getLastResumedAt(), ts));
         batch.setStopping(false);
-        addLaunch(batch, eventId, ts, LaunchOutcome.resumed);
+        addLaunch(batch, new Launch(eventId, ts, LaunchOutcome.resumed, quietSince));
         return Effect.APPLIED;
     }
 
@@ -97,9 +101,9 @@ final class BatchRules {
     }
 
     /** The first launch (the batch's origin) and the newest ones stay; a middle one goes when over the cap. */
-    private static void addLaunch(BatchState batch, String eventId, long ts, LaunchOutcome outcome) {
+    private static void addLaunch(BatchState batch, Launch launch) {
         List<Launch> launches = new ArrayList<>(batch.getLaunches());
-        launches.add(new Launch(eventId, ts, outcome));
+        launches.add(launch);
         if (launches.size() > Limits.LAUNCHES_KEPT) {
             launches.remove(1);
         }

@@ -6,6 +6,7 @@ import io.argus.schemas.avro.JobFailed;
 import io.argus.schemas.avro.JobProgress;
 import io.argus.schemas.avro.JobStart;
 import io.argus.streams.state.AttemptMarks;
+import io.argus.streams.state.AttemptOutcome;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.state.Decision;
 import io.argus.streams.state.Failure;
@@ -65,7 +66,7 @@ final class JobRules {
             create(start.getJobId(), attempt, JobStatus.running);
             job.setParams(sorted(start.getParams()));
             job.setStartedAt(ts);
-            markStart(attempt);
+            markStarted(attempt);
             return Effect.APPLIED;
         }
         if (job.getStatus() == JobStatus.done) {
@@ -80,13 +81,13 @@ final class JobRules {
             beginAttempt(attempt);
             job.setParams(sorted(start.getParams()));
             job.setStartedAt(ts);
-            markStart(attempt);
+            markStarted(attempt);
             return Effect.APPLIED;
         }
         // The same attempt, started by an earlier out-of-order event: fill in what that one could not know.
         job.setParams(sorted(start.getParams()));
         job.setStartedAt(ts);
-        markStart(attempt);
+        markStarted(attempt);
         return Effect.APPLIED;
     }
 
@@ -161,11 +162,13 @@ final class JobRules {
         } else if (job.getStatus() == JobStatus.done) {
             return recordInHistory("job_failed", attempt, "ignored: the job is done", Effect.IGNORED);
         } else if (attempt < job.getAttempt()) {
+            markEnded(attempt, AttemptOutcome.failed);
             return recordStale("job_failed", attempt);
         } else {
             moveToAttempt(attempt);
             moveTo(JobStatus.failed);
         }
+        markEnded(attempt, AttemptOutcome.failed);
         return mergeFailure(failed);
     }
 
@@ -296,13 +299,36 @@ final class JobRules {
         });
     }
 
-    /** Keeps the first job_done id of the attempt. */
+    /** An applied start: its id, and the start of the attempt's bar on the timeline. */
+    private void markStarted(int attempt) {
+        mark(attempt, m -> {
+            if (m.getStartEventId() == null) {
+                m.setStartEventId(eventId);
+            }
+            m.setStartedAt(ts);
+        });
+    }
+
+    /** Keeps the first job_done id of the attempt; it ends the attempt unless a failure did first. */
     private void markDone(int attempt) {
         mark(attempt, m -> {
             if (m.getDoneEventId() == null) {
                 m.setDoneEventId(eventId);
             }
+            endOnce(m, AttemptOutcome.done);
         });
+    }
+
+    private void markEnded(int attempt, AttemptOutcome outcome) {
+        mark(attempt, m -> endOnce(m, outcome));
+    }
+
+    /** The first end of an attempt is its end: a later report (another rank, a done after a failure) keeps it. */
+    private void endOnce(AttemptMarks marks, AttemptOutcome outcome) {
+        if (marks.getEndedAt() == null) {
+            marks.setEndedAt(ts);
+            marks.setOutcome(outcome);
+        }
     }
 
     private void markStep(int attempt, long step) {
@@ -314,8 +340,9 @@ final class JobRules {
         List<AttemptMarks> marks = new ArrayList<>(job.getAttemptMarks());
         Optional<AttemptMarks> existing = marksOf(attempt);
         AttemptMarks changed = existing.map(found -> new AttemptMarks(found.getAttempt(), found.getStartEventId(),
-                found.getDoneEventId(), found.getMaxStep()))
-            .orElseGet(() -> new AttemptMarks(attempt, null, null, null));
+                found.getDoneEventId(), found.getMaxStep(), found.getStartedAt(), found.getEndedAt(),
+                found.getOutcome()))
+            .orElseGet(() -> new AttemptMarks(attempt, null, null, null, null, null, null));
         change.accept(changed);
         existing.ifPresentOrElse(found -> marks.set(marks.indexOf(found), changed), () -> marks.add(changed));
         marks.sort(Comparator.comparingInt(AttemptMarks::getAttempt));

@@ -38,9 +38,10 @@ public final class StateSerde<T extends SpecificRecordBase> implements Serde<T> 
 
     /**
      * The layout of the state records. 2: the fold keeps the log once (history index, attempt marks, no journal or
-     * event-ids store). Records of another layout are refused, never misread: roll out by a rebuild.
+     * event-ids store). 3: attempts keep their start, end and outcome; resumes keep when the batch went quiet.
+     * Records of another layout are refused, never misread: roll out by a rebuild.
      */
-    public static final byte FORMAT = 2;
+    public static final byte FORMAT = 3;
 
     private final Supplier<T> prototype;
     private final Schema schema;

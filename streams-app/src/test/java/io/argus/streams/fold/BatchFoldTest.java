@@ -205,6 +205,43 @@ class BatchFoldTest {
     }
 
     @Test
+    void eachAttemptKeepsWhenItStartedAndHowAndWhenItFirstEnded() {
+        BatchAggregate aggregate = given(events.batchStart(0, 10), events.jobStart(1, "j", 1),
+            events.jobFailed(5, "j", 1, 0, "OOM"), events.jobFailed(6, "j", 1, 1, "OOM"),
+            events.jobStart(8, "j", 2), events.jobDone(20, "j", 2),
+            events.jobDone(30, "late", 1), events.jobStart(31, "late", 1));
+
+        assertThat(aggregate.job("j").orElseThrow().getAttemptMarks())
+            .extracting(m -> m.getAttempt() + ":" + m.getStartedAt() + "-" + m.getEndedAt() + ":" + m.getOutcome())
+            .as("the second rank's report does not move the end")
+            .containsExactly("1:" + at(1) + "-" + at(5) + ":failed", "2:" + at(8) + "-" + at(20) + ":done");
+        assertThat(aggregate.job("late").orElseThrow().getAttemptMarks())
+            .extracting(m -> m.getStartedAt() + "-" + m.getEndedAt() + ":" + m.getOutcome())
+            .as("a start after the job is done is not applied, so the attempt has no start")
+            .containsExactly("null-" + at(30) + ":done");
+    }
+
+    @Test
+    void aStaleEndStillEndsItsAttempt() {
+        BatchAggregate aggregate = given(events.batchStart(0, 10), events.jobStart(1, "j", 1),
+            events.jobStart(3, "j", 2), events.jobFailed(4, "j", 1, 0, "OOM"));
+
+        assertThat(aggregate.job("j").orElseThrow().getAttemptMarks())
+            .extracting(m -> m.getAttempt() + ":" + m.getEndedAt() + ":" + m.getOutcome())
+            .containsExactly("1:" + at(4) + ":failed", "2:null:null");
+    }
+
+    @Test
+    void aResumeKeepsWhenTheBatchWentQuiet() {
+        BatchState batch = batchOf(given(events.batchStart(0, 10), events.jobStart(2, "j", 1),
+            events.progress(7, "j", 1, 10), events.batchStart(100, 10), events.batchDone(150, BatchOutcome.done),
+            events.batchStart(200, 10)));
+
+        assertThat(batch.getLaunches()).extracting(l -> l.getOutcome() + ":" + l.getQuietSince())
+            .containsExactly("started:null", "resumed:" + at(7), "ignored:null");
+    }
+
+    @Test
     void rule10_progressKeepsTheLatestStepOfTheCurrentAttempt() {
         BatchAggregate aggregate = given(events.batchStart(0, 10), events.jobStart(1, "j", 1),
             events.progress(2, "j", 1, 10), events.progress(3, "j", 1, 30), events.progress(4, "j", 1, 20));

@@ -77,9 +77,9 @@ class StateSerdeTest {
     @Test
     void refusesAnotherFormatInsteadOfMisreadingIt() {
         byte[] bytes = jobs.serializer().serialize("t", richBatch().job("j").orElseThrow());
-        bytes[0] = 1; // the layout before the fold kept the log once
+        bytes[0] = 2; // the layout before attempts kept their times
         assertThatThrownBy(() -> jobs.deserializer().deserialize("t", bytes))
-            .isInstanceOf(SerializationException.class).hasMessageContaining("has format 1, this version reads 2")
+            .isInstanceOf(SerializationException.class).hasMessageContaining("has format 2, this version reads 3")
             .hasMessageContaining("rebuild");
     }
 
