@@ -132,6 +132,12 @@ final class ArgusHttp {
                 ctx.contentType("application/json");
                 StreamedBody.write(ctx, out -> reads.writeJobs(batchId(ctx), status, fields, out));
             }));
+            config.routes.get("/api/batches/{batch_id}/launches", owned(parts, (ctx, reads) -> {
+                BatchReads.Versioned<Launches> launches = reads.launches(batchId(ctx));
+                if (!BatchEtag.notModified(ctx, launches.etag())) {
+                    ctx.json(launches.answer());
+                }
+            }));
             config.routes.get("/api/batches/{batch_id}/events", owned(parts, (ctx, reads) -> {
                 long from = QueryParams.number(ctx, "cursor", 0, Long.MAX_VALUE).orElse(0L);
                 int limit = QueryParams.number(ctx, "limit", 1, 1000).orElse(100L).intValue();

@@ -80,6 +80,15 @@ final class BatchReads {
         return new Versioned<>(answer, BatchEtag.of(batch, answer.stalled()));
     }
 
+    /**
+     * The batch's launches, oldest first: its first start, each resume (with when the batch went quiet before it)
+     * and each ignored relaunch. Bounded by the batch record's cap, so one answer holds them all.
+     */
+    Versioned<Launches> launches(String batchId) {
+        BatchState batch = batch(batchId);
+        return new Versioned<>(Launches.of(batch), BatchEtag.of(batch, false));
+    }
+
     /** The ETag of the batch's jobs: they change only with an event of the batch. */
     String jobsEtag(String batchId) {
         return BatchEtag.of(batch(batchId), false);

@@ -107,6 +107,22 @@ final class JobListFields {
                     json.writeEndObject();
                 }
             }
+        },
+        ATTEMPTS("attempts") {
+            @Override
+            void write(JsonGenerator json, JobView job) throws IOException {
+                json.writeStartArray();
+                for (JobView.AttemptView attempt : job.attempts()) {
+                    json.writeStartObject();
+                    json.writeNumberField("attempt", attempt.attempt());
+                    json.writeStringField("started_at", attempt.startedAt());
+                    json.writeStringField("ended_at", attempt.endedAt());
+                    json.writeStringField("outcome", attempt.outcome());
+                    json.writeStringField("error_type", attempt.errorType());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
         };
 
         private final String jsonName;

@@ -145,7 +145,7 @@ class DashboardApiIntegrationTest {
         JsonNode all = api.get(path).json();
         assertThat(all).hasSize(12);
         assertThat(fieldNames(all.get(0))).containsExactly("job_id", "status", "params", "attempt", "started_at",
-            "finished_at", "step", "progress_metrics", "metrics", "result", "output_uri", "last_error");
+            "finished_at", "step", "progress_metrics", "metrics", "result", "output_uri", "last_error", "attempts");
 
         ApiClient.Answer some = api.get(path + "?fields=metrics,job_id,status&status=done");
         assertThat(some.status()).isEqualTo(200);
@@ -161,6 +161,47 @@ class DashboardApiIntegrationTest {
         assertThat(unknown.json().path("error").asText()).isEqualTo("bad_request");
         assertThat(unknown.json().path("detail").asText()).contains("'failures'", "job_id, status, params");
         assertThat(api.get(path + "?fields=").status()).isEqualTo(400);
+    }
+
+    /**
+     * What the attempt timeline draws, from the stores alone: each attempt's start, end and outcome, and each
+     * launch with, for a resume, when the batch went quiet (the demo's launcher died mid-job).
+     */
+    @Test
+    void attemptsAndLaunchesTellTheCrashAndResumeStory() {
+        String path = "/api/batches/" + DemoLauncher.SWEEP;
+        List<JsonNode> events = new ArrayList<>();
+        api.get(path + "/events?limit=1000&fields=type,ts,job_id,attempt").json().path("events").forEach(events::add);
+        JsonNode jobs = api.get(path + "/jobs?fields=job_id,attempts").json();
+
+        JsonNode flaky = jobWithId(jobs, "dam/transformer").path("attempts");
+        assertThat(flaky).hasSize(2);
+        assertThat(flaky.get(0).path("outcome").asText()).isEqualTo("failed");
+        assertThat(flaky.get(0).path("error_type").asText()).as("the first rank's report").isEqualTo("CudaOOM");
+        assertThat(flaky.get(0).path("started_at").asText()).isEqualTo(tsOf(events, "job_start", "dam/transformer", 1));
+        assertThat(flaky.get(0).path("ended_at").asText()).isEqualTo(tsOf(events, "job_failed", "dam/transformer", 1));
+        assertThat(flaky.get(1).path("outcome").asText()).isEqualTo("done");
+        assertThat(flaky.get(1).path("ended_at").asText()).isEqualTo(tsOf(events, "job_done", "dam/transformer", 2));
+
+        JsonNode interrupted = jobWithId(jobs, "solar/transformer").path("attempts");
+        assertThat(interrupted.get(0).path("ended_at").isNull()).as("attempt 1 died with its launcher").isTrue();
+        assertThat(interrupted.get(1).path("outcome").asText()).isEqualTo("done");
+
+        JsonNode launches = api.get(path + "/launches").json();
+        assertThat(launches.path("batch_id").asText()).isEqualTo(DemoLauncher.SWEEP);
+        assertThat(launches.path("launches")).extracting(l -> l.path("outcome").asText())
+            .containsExactly("started", "resumed");
+        JsonNode resume = launches.path("launches").get(1);
+        int resumeAt = indexOf(events, "batch_start", 1);
+        assertThat(resume.path("ts").asText()).isEqualTo(events.get(resumeAt).path("ts").asText());
+        assertThat(resume.path("quiet_since").asText()).as("the time of the last event before the resume")
+            .isEqualTo(events.get(resumeAt - 1).path("ts").asText());
+        assertThat(launches.path("launches").get(0).path("quiet_since").isNull()).isTrue();
+
+        ApiClient.Answer first = api.get(path + "/launches");
+        assertThat(api.get(path + "/launches", Map.of("If-None-Match", first.header("ETag").orElseThrow())).status())
+            .isEqualTo(304);
+        assertThat(api.get("/api/batches/nobody-" + TestNames.unique("x") + "/launches").status()).isEqualTo(404);
     }
 
     @Test
@@ -180,6 +221,33 @@ class DashboardApiIntegrationTest {
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().path("error").asText()).isEqualTo("bad_request");
         assertThat(unknown.json().path("detail").asText()).contains("'nope'", "job_id", "error_type");
+    }
+
+    private static JsonNode jobWithId(JsonNode jobs, String jobId) {
+        for (JsonNode job : jobs) {
+            if (job.path("job_id").asText().equals(jobId)) {
+                return job;
+            }
+        }
+        throw new AssertionError("no job " + jobId + " in " + jobs);
+    }
+
+    /** The time of the first event of the type for the job's attempt, as the API writes it. */
+    private static String tsOf(List<JsonNode> events, String type, String jobId, int attempt) {
+        return events.stream().filter(e -> e.path("type").asText().equals(type)
+                && e.path("job_id").asText().equals(jobId) && e.path("attempt").asInt() == attempt)
+            .findFirst().orElseThrow().path("ts").asText();
+    }
+
+    /** The log position of the nth (from 0) event of the type. */
+    private static int indexOf(List<JsonNode> events, String type, int nth) {
+        int seen = 0;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).path("type").asText().equals(type) && seen++ == nth) {
+                return i;
+            }
+        }
+        throw new AssertionError("fewer than " + (nth + 1) + " " + type + " events");
     }
 
     private static List<String> fieldNames(JsonNode object) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.argus.schemas.AvroTrust;
+import io.argus.streams.state.AttemptMarks;
+import io.argus.streams.state.AttemptOutcome;
 import io.argus.streams.state.Failure;
 import io.argus.streams.state.JobState;
 import io.argus.streams.state.JobStatus;
@@ -40,6 +42,10 @@ class JobListFieldsTest {
         .setFailures(List.of(
             new Failure(1, List.of("e1"), List.of(), "CudaOOM", "out of memory", 1_764_000_100_000L),
             new Failure(2, List.of("e2"), List.of(0), "Killed", "signal 9 \u2014 \u00e9", 1_764_000_200_000L)))
+        .setAttemptMarks(List.of(
+            new AttemptMarks(1, "s1", null, 40L, 1_764_000_000_000L, 1_764_000_100_000L, AttemptOutcome.failed),
+            new AttemptMarks(2, null, "d2", null, null, 1_764_000_360_123L, AttemptOutcome.done),
+            new AttemptMarks(3, "s3", null, null, 1_764_000_400_000L, null, null)))
         .build();
 
     @Test
@@ -52,6 +58,17 @@ class JobListFieldsTest {
     void nullsAndEmptyMapsAreWrittenLikeTheView() throws IOException {
         JobState running = JobState.newBuilder().setJobId("j").setStatus(JobStatus.running).setAttempt(1).build();
         assertThat(write(JobListFields.ALL, running)).isEqualTo(ViewJson.write(JobView.summary(running)));
+    }
+
+    @Test
+    void attemptsSayWhenEachRanAndHowItEnded() throws IOException {
+        assertThat(write(JobListFields.parse("attempts"), JOB)).isEqualTo("{\"attempts\":["
+            + "{\"attempt\":1,\"started_at\":\"2025-11-24T16:00:00Z\",\"ended_at\":\"2025-11-24T16:01:40Z\","
+            + "\"outcome\":\"failed\",\"error_type\":\"CudaOOM\"},"
+            + "{\"attempt\":2,\"started_at\":null,\"ended_at\":\"2025-11-24T16:06:00.123Z\",\"outcome\":\"done\","
+            + "\"error_type\":null},"
+            + "{\"attempt\":3,\"started_at\":\"2025-11-24T16:06:40Z\",\"ended_at\":null,\"outcome\":null,"
+            + "\"error_type\":null}]}");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.argus.streams.view;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.argus.streams.state.AttemptOutcome;
 import io.argus.streams.state.Failure;
 import io.argus.streams.state.JobState;
 import java.util.Comparator;
@@ -25,11 +26,19 @@ public record JobView(
     String result,
     String outputUri,
     LastError lastError,
+    List<AttemptView> attempts,
     @JsonInclude(JsonInclude.Include.NON_NULL) List<FailureView> failures,
     @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionView> decisions,
     @JsonInclude(JsonInclude.Include.NON_NULL) List<HistoryView> history) {
 
     public record LastError(String errorType, String message) {
+    }
+
+    /**
+     * One of the latest attempts: when it started (null when its start was not applied or not seen), when and how
+     * it first ended (null while open), and for a failure its error type.
+     */
+    public record AttemptView(int attempt, String startedAt, String endedAt, String outcome, String errorType) {
     }
 
     /** One failure of one attempt, merged over the ranks that reported it. */
@@ -59,11 +68,24 @@ public record JobView(
         return new JobView(job.getJobId(), job.getStatus().name(), job.getParams(), job.getAttempt(),
             BatchView.iso(job.getStartedAt()), BatchView.iso(job.getFinishedAt()), job.getStep(),
             job.getProgressMetrics(), job.getMetrics(), job.getResult(), job.getOutputUri(), lastError(job).orElse(null),
+            attempts(job),
             detail ? job.getFailures().stream().map(JobView::failure).toList() : null,
             detail ? job.getDecisions().stream().map(d -> new DecisionView(d.getAttempt(), d.getVerdict(),
                 d.getSource(), d.getReason(), d.getLate(), BatchView.iso(d.getTs()))).toList() : null,
             detail ? job.getHistory().stream().map(h -> new HistoryView(h.getEventId(), BatchView.iso(h.getTs()),
                 h.getType(), h.getAttempt(), h.getNote())).toList() : null);
+    }
+
+    private static List<AttemptView> attempts(JobState job) {
+        return job.getAttemptMarks().stream().map(marks -> new AttemptView(marks.getAttempt(),
+            BatchView.iso(marks.getStartedAt()), BatchView.iso(marks.getEndedAt()),
+            marks.getOutcome() == null ? null : marks.getOutcome().name(),
+            marks.getOutcome() == AttemptOutcome.failed ? errorTypeOf(job, marks.getAttempt()) : null)).toList();
+    }
+
+    private static String errorTypeOf(JobState job, int attempt) {
+        return job.getFailures().stream().filter(f -> f.getAttempt() == attempt).findFirst()
+            .map(Failure::getErrorType).orElse(null);
     }
 
     /** The failure of the highest attempt, if the job ever failed. */
