@@ -21,10 +21,9 @@
   var EVENTS_PAGE = 1000;
   /** Pages of events one picture reads at most per refresh (the API bounds each page). */
   var MAX_EVENT_PAGES = 200;
-  var TIMELINE_TYPES = 'batch_start,job_start,job_done,job_failed';
-  /** What the timeline reads of each event, and the jobs table and heatmap of each job (the API's fields=). */
-  var TIMELINE_FIELDS = 'type,effect,position,ts,job_id,attempt,error_type';
+  /** What the jobs table and the heatmap read of each job (the API's fields=), and with the timeline's. */
   var JOB_LIST_FIELDS = 'job_id,status,params,attempt,started_at,finished_at,step,progress_metrics,metrics,last_error';
+  var ALL_JOBS_FIELDS = JOB_LIST_FIELDS + ',attempts';
   var TIMELINE_REDRAW_MS = 10000;
   var JOBS_MAX_AGE_MS = 30000;
   var MAX_JOB_ROWS = 1000;
@@ -702,7 +701,7 @@
     view.downloads = el('section', { class: 'card', id: 'downloads' });
     view.heatmap = el('div', { id: 'heatmap', class: 'picture' });
     view.timeline = el('div', { id: 'timeline', class: 'picture' });
-    view.timelineState = { cursor: 0, events: [], quietBefore: {}, drawn: null };
+    view.timelineState = { drawn: null };
     view.jobsHead = el('div', { class: 'section-head' });
     view.jobs = el('div', { id: 'jobs' });
     fill(app,
@@ -778,8 +777,8 @@
     if (view.jobsKey === key && Date.now() - view.jobsAt < JOBS_MAX_AGE_MS) {
       return Promise.resolve();
     }
-    var jobs = getJson(apiBatch(batch.batch_id, '/jobs?fields=' + JOB_LIST_FIELDS
-      + (status ? '&status=' + encodeURIComponent(status) : '')));
+    var jobs = status ? getJson(apiBatch(batch.batch_id, '/jobs?fields=' + JOB_LIST_FIELDS
+      + '&status=' + encodeURIComponent(status))) : allJobs(view, batch);
     var job = route.jobId
       ? getJson(apiBatch(batch.batch_id, '/jobs/' + encodeURIComponent(route.jobId))).catch(function (e) {
         if (e instanceof ApiError && e.status === 404) {
@@ -793,16 +792,41 @@
       current(gen);
       view.jobsKey = key;
       view.jobsAt = Date.now();
-      // The heatmap first: it is above the table, and building a table of many rows takes a while.
+      // The pictures first: they are above the table, and building and laying out a table of many rows takes a
+      // while. The table waits one task, so the timeline, drawn from the same read, goes before it too.
       if (!status) {
         renderHeatmap(view, batch, answers[0].body);
       }
-      renderJobs(view, batch, answers[0].body, route, answers[1]);
-      var curves = document.getElementById('curves');
-      if (curves && answers[2]) {
-        window.ArgusPictures.curves(curves, answers[2]);
-      }
+      return nextTask().then(function () {
+        current(gen);
+        var started = performance.now();
+        renderJobs(view, batch, answers[0].body, route, answers[1]);
+        var curves = document.getElementById('curves');
+        if (curves && answers[2]) {
+          window.ArgusPictures.curves(curves, answers[2]);
+        }
+        rendered('jobs', started);
+      });
     });
+  }
+
+  /**
+   * Every job of the batch with what the table, the heatmap and the timeline draw: one read per change of the
+   * batch (or per JOBS_MAX_AGE_MS), shared by the pictures that need it in the same refresh.
+   */
+  function allJobs(view, batch) {
+    var key = batch.last_event_ts + '\n' + JSON.stringify(batch.job_counts);
+    var read = view.allJobs;
+    if (!read || read.key !== key || Date.now() - read.at > JOBS_MAX_AGE_MS) {
+      read = view.allJobs = { key: key, at: Date.now(), answer: getJson(apiBatch(batch.batch_id, '/jobs?fields='
+        + ALL_JOBS_FIELDS)) };
+      read.answer.catch(function () { view.allJobs = null; });
+    }
+    return read.answer;
+  }
+
+  function nextTask() {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
   }
 
   function renderHeatmap(view, batch, jobs) {
@@ -844,46 +868,22 @@
   }
 
   /**
-   * The timeline's events are read once and then only what was logged since (the history only grows); it is drawn
-   * again when the batch moved. A resume also needs the time of the event just before it: the quiet gap's start.
+   * The timeline is drawn from every job's attempts and the batch's launches; it is read and drawn again when the
+   * batch moved, and a running batch's open bars are redrawn as the clock moves.
    */
   function loadTimeline(view, batch, gen) {
     var tl = view.timelineState;
     var key = batch.last_event_ts + '\n' + batch.status + '\n' + JSON.stringify(batch.job_counts);
     if (tl.drawn === key) {
-      // Nothing new; a running batch's open bars still grow with the clock.
       if (batch.status === 'running' && Date.now() - tl.drawnAt > TIMELINE_REDRAW_MS) {
         drawTimeline(view, batch, key);
       }
       return Promise.resolve();
     }
-    var from = tl.cursor;
-    var end = Math.min(batch.history_size, from + MAX_EVENT_PAGES * EVENTS_PAGE);
-    var ranges = [];
-    for (var at = from; at < end; at += EVENTS_PAGE) {
-      ranges.push(at);
-    }
-    // Each page covers exactly its range of the history (scan = limit), so the ranges are read in parallel.
-    return Promise.all(ranges.map(function (cursor) {
-      return getJson(apiBatch(batch.batch_id, '/events?type=' + TIMELINE_TYPES + '&fields=' + TIMELINE_FIELDS
-        + '&limit=' + EVENTS_PAGE + '&scan=' + EVENTS_PAGE + '&cursor=' + cursor));
-    })).then(function (answers) {
+    return Promise.all([allJobs(view, batch), getJson(apiBatch(batch.batch_id, '/launches'))]).then(function (answers) {
       current(gen);
-      answers.forEach(function (answer) {
-        answer.body.events.forEach(function (e) { tl.events.push(e); });
-      });
-      tl.cursor = Math.max(from, end);
-      var resumes = tl.events.filter(function (e) {
-        return e.type === 'batch_start' && e.effect === 'APPLIED' && e.position > 0 && !(e.position in tl.quietBefore);
-      });
-      return Promise.all(resumes.map(function (e) {
-        var before = '/events?fields=ts&limit=1&cursor=' + (e.position - 1);
-        return getJson(apiBatch(batch.batch_id, before)).then(function (a) {
-          tl.quietBefore[e.position] = a.body.events.length ? Date.parse(a.body.events[0].ts) : Date.parse(e.ts);
-        });
-      }));
-    }).then(function () {
-      current(gen);
+      tl.jobs = answers[0].body;
+      tl.launches = answers[1].body.launches;
       drawTimeline(view, batch, key);
     });
   }
@@ -897,7 +897,7 @@
       tl.plot.destroy();
     }
     tl.plot = window.ArgusPictures.timeline(view.timeline,
-      window.ArgusPictures.attempts(tl.events, tl.quietBefore, batch, Date.now()));
+      window.ArgusPictures.attempts(tl.jobs, tl.launches, batch, Date.now()));
     rendered('timeline', started);
   }
 

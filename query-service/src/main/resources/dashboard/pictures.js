@@ -337,67 +337,51 @@
   // ------------------------------------------------------------------------------------------ timeline
 
   /**
-   * The attempts of every job from the batch's launch and job events (in log order): one bar per attempt from its
-   * job_start to its job_done or first job_failed. An attempt still open when the batch resumes was lost with its
-   * launcher: it ends where the batch went quiet (the last event before the resume). `quietBefore` maps a resume's
-   * position to the time of the event just before it.
+   * The timeline's model from the jobs' attempts (GET /jobs?fields=job_id,attempts) and the batch's launches (GET
+   * /launches): one bar per attempt whose start was applied, from that start to its first job_done or job_failed.
+   * An attempt still open when the batch resumed was lost with its launcher: it ends where the batch went quiet.
+   * Rows are ordered by their first start, so the picture reads left to right as the batch ran.
    */
-  function attempts(events, quietBefore, batch, now) {
-    var byKey = new Map();
-    var rows = new Map();
-    var launches = [];
-    var open = new Set();
-    events.forEach(function (e) {
-      var ts = Date.parse(e.ts);
-      if (e.type === 'batch_start') {
-        var kind = e.effect === 'IGNORED' ? 'ignored' : launches.some(function (l) { return l.kind !== 'ignored'; })
-          ? 'resume' : 'start';
-        var launch = { kind: kind, ts: ts, position: e.position };
-        if (kind === 'resume') {
-          launch.quietSince = quietBefore[e.position] !== undefined ? quietBefore[e.position] : ts;
-          open.forEach(function (a) {
-            a.end = Math.max(a.start, launch.quietSince);
-            a.outcome = 'lost';
-          });
-          open.clear();
-        }
-        launches.push(launch);
-        return;
-      }
-      if (!e.job_id) {
-        return;
-      }
-      var key = e.job_id + '\u0000' + e.attempt;
-      var a = byKey.get(key);
-      if (e.type === 'job_start') {
-        if (!a && e.effect === 'APPLIED') {
-          a = { job: e.job_id, attempt: e.attempt, start: ts, end: null, outcome: 'running', errorType: null };
-          byKey.set(key, a);
-          open.add(a);
-          if (!rows.has(e.job_id)) {
-            rows.set(e.job_id, []);
-          }
-          rows.get(e.job_id).push(a);
-        }
-        return;
-      }
-      if (!a || a.end !== null) {
-        return;
-      }
-      if (e.type === 'job_done' || e.type === 'job_failed') {
-        a.end = Math.max(a.start, ts);
-        a.outcome = e.type === 'job_done' ? 'done' : 'failed';
-        a.errorType = e.error_type || null;
-        open.delete(a);
-      }
+  function attempts(jobs, launches, batch, now) {
+    var kinds = { started: 'start', resumed: 'resume', ignored: 'ignored' };
+    var marks = launches.map(function (l) {
+      var ts = Date.parse(l.ts);
+      var quietSince = l.quiet_since ? Date.parse(l.quiet_since) : ts;
+      return { kind: kinds[l.outcome] || l.outcome, ts: ts, quietSince: quietSince };
     });
+    var resumes = marks.filter(function (l) { return l.kind === 'resume'; });
     var running = batch.status === 'running';
     var last = Date.parse(batch.last_event_ts || '') || now;
-    open.forEach(function (a) {
-      a.end = running ? Math.max(a.start, now) : Math.max(a.start, last);
-      a.outcome = running ? 'running' : 'lost';
+    var rows = [];
+    jobs.forEach(function (job) {
+      var bars = [];
+      (job.attempts || []).forEach(function (a) {
+        if (!a.started_at) {
+          return;
+        }
+        var start = Date.parse(a.started_at);
+        var bar = { job: job.job_id, attempt: a.attempt, start: start, end: null, outcome: a.outcome || 'running',
+          errorType: a.error_type || null };
+        if (a.ended_at) {
+          bar.end = Math.max(start, Date.parse(a.ended_at));
+        } else {
+          var resume = resumes.find(function (l) { return l.ts >= start; });
+          if (resume) {
+            bar.end = Math.max(start, resume.quietSince);
+            bar.outcome = 'lost';
+          } else {
+            bar.end = Math.max(start, running ? now : last);
+            bar.outcome = running ? 'running' : 'lost';
+          }
+        }
+        bars.push(bar);
+      });
+      if (bars.length) {
+        rows.push([job.job_id, bars]);
+      }
     });
-    return { rows: Array.from(rows.entries()), launches: launches };
+    rows.sort(function (a, b) { return a[1][0].start - b[1][0].start || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
+    return { rows: rows, launches: marks };
   }
 
   /** Draws the attempt timeline with uPlot: time across, one row per job (many jobs share a pixel row when large). */
