@@ -2,7 +2,6 @@ package io.argus.streams.view;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.argus.streams.state.BatchState;
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -54,6 +53,6 @@ public record BatchView(
 
     /** ISO-8601 UTC text of epoch millis; null stays null. */
     public static String iso(Long epochMillis) {
-        return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
+        return epochMillis == null ? null : IsoTime.of(epochMillis);
     }
 }
