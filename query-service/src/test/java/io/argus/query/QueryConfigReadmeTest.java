@@ -28,7 +28,8 @@ class QueryConfigReadmeTest {
         assertThat(config.getInt(QueryConfig.HTTP_PORT)).isEqualTo(9090);
         assertThat(config.get(QueryConfig.TOPICS_PREFIX)).isEqualTo("t.");
         assertThat(config.getMillis(QueryConfig.FORWARD_TIMEOUT_MS)).hasMillis(35_000);
-        assertThat(config.with(Map.of(QueryConfig.HTTP_HOST, "0.0.0.0")).get(QueryConfig.HTTP_HOST)).isEqualTo("0.0.0.0");
+        assertThat(config.with(Map.of(QueryConfig.HTTP_HOST, "0.0.0.0")).get(QueryConfig.HTTP_HOST))
+            .isEqualTo("0.0.0.0");
         assertThat(config.streamsProperties()).containsEntry("num.standby.replicas", "1")
             .doesNotContainKeys(QueryConfig.HTTP_PORT, QueryConfig.TOPICS_PREFIX);
     }

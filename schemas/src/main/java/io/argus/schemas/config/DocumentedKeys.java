@@ -69,7 +69,8 @@ public final class DocumentedKeys {
         List<String> defaults = defaultCell.startsWith("`") ? backticked(defaultCell) : List.of();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            Optional<String> variable = variables.size() == keys.size() ? Optional.of(variables.get(i)) : Optional.empty();
+            Optional<String> variable =
+                variables.size() == keys.size() ? Optional.of(variables.get(i)) : Optional.empty();
             Optional<String> defaultValue = defaultCell.equals("empty") ? Optional.of("")
                 : i < defaults.size() ? Optional.of(defaults.get(i)) : Optional.empty();
             rows.add(new Row(keys.get(i), variable, defaultValue, cells[3].strip()));

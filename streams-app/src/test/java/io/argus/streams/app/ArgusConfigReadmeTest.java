@@ -6,7 +6,10 @@ import io.argus.schemas.config.DocumentedKeys;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** streams-app/README.md's configuration table and {@link ArgusConfig}'s keys name the same keys, variables and defaults. */
+/**
+ * streams-app/README.md's configuration table and {@link ArgusConfig}'s keys name the same keys, variables and
+ * defaults.
+ */
 class ArgusConfigReadmeTest {
 
     @Test
