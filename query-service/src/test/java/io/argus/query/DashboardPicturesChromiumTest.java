@@ -25,7 +25,6 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +56,7 @@ class DashboardPicturesChromiumTest {
 
     @BeforeAll
     static void start(SharedTestStack stack) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(DashboardChromiumTest.CHROMIUM), "needs Debian's chromium");
+        DashboardChromiumTest.requireChromium();
         Files.createDirectories(TARGET);
         QueryConfig config = QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
