@@ -15,8 +15,9 @@ import java.util.TreeMap;
  * variables: {@link ConfigSources}). query-service/README.md documents the keys declared here, and
  * {@code QueryConfigReadmeTest} holds that table against {@link #keys()}.
  *
- * <p>What stays a constant in the code is not an operator's choice: the longest decision wait
- * ({@link DecisionAnswer#MAX_WAIT}, part of the API), and the first backoff of a store read ({@link LocalStores}).
+ * <p>What stays a constant in the code is not an operator's choice, and says why where it is declared: the longest
+ * decision wait ({@link DecisionAnswer#MAX_WAIT}, part of the API) and the idle margin past it ({@link QueryService}),
+ * the backoff steps of a store read ({@link LocalStores}), the read budgets of history pages ({@link BatchReads}).
  */
 public final class QueryConfig extends ArgusConfig {
 
