@@ -1,25 +1,27 @@
 package io.argus.producer;
 
+import io.argus.schemas.config.ConfigKeys;
 import io.argus.schemas.config.ConfigSources;
 import io.argus.schemas.config.Settings;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The Reporter's settings in layers, each overriding the one before: defaults, then a properties file
- * ({@code ARGUS_CONFIG_FILE}), then environment variables, then what the launcher sets on the builder. Keys are
- * Kafka producer settings (passed through, for SASL and TLS) plus {@code argus.*} keys; README lists them all.
+ * The Reporter's configuration: every key the SDK reads, in layers, each overriding the one before: the defaults
+ * declared here, then a properties file ({@code ARGUS_CONFIG_FILE}), then environment variables ({@link
+ * ConfigSources}), then what the launcher sets on the builder. Keys are Kafka producer settings (passed through, for
+ * SASL and TLS) plus {@code argus.*} keys; producer-lib/README.md documents each, and {@code ReporterConfigReadmeTest}
+ * holds that table against {@link #keys()}.
  */
 public final class ReporterConfig extends Settings {
 
     public static final String BOOTSTRAP_SERVERS = ProducerConfig.BOOTSTRAP_SERVERS_CONFIG;
     public static final String REGISTRY_URL = "argus.registry.url";
+    public static final String REGISTRY_CALL_TIMEOUT_MS = "argus.registry.call.timeout.ms";
     public static final String QUERY_URL = "argus.query.url";
     public static final String API_TOKEN = "argus.api.token";
     public static final String TRANSPORT = "argus.transport";
@@ -31,44 +33,32 @@ public final class ReporterConfig extends Settings {
     public static final String QUERY_TIMEOUT_MS = "argus.query.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "argus.heartbeat.interval.ms";
 
-    /** Environment variables with a fixed key, besides the {@code ARGUS_KAFKA_*} passthrough. */
-    static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
-        Map.entry("ARGUS_KAFKA_BOOTSTRAP", BOOTSTRAP_SERVERS),
-        Map.entry("ARGUS_REGISTRY_URL", REGISTRY_URL),
-        Map.entry("ARGUS_QUERY_URL", QUERY_URL),
-        Map.entry("ARGUS_API_TOKEN", API_TOKEN),
-        Map.entry("ARGUS_TRANSPORT", TRANSPORT),
-        Map.entry("ARGUS_TOPICS_PREFIX", TOPICS_PREFIX),
-        Map.entry("ARGUS_SPOOL_DIR", SPOOL_DIR),
-        Map.entry("ARGUS_SPOOL_MAX_BYTES", SPOOL_MAX_BYTES),
-        Map.entry("ARGUS_DONE_TIMEOUT_MS", DONE_TIMEOUT_MS),
-        Map.entry("ARGUS_CLOSE_TIMEOUT_MS", CLOSE_TIMEOUT_MS),
-        Map.entry("ARGUS_QUERY_TIMEOUT_MS", QUERY_TIMEOUT_MS),
-        Map.entry("ARGUS_HEARTBEAT_INTERVAL_MS", HEARTBEAT_INTERVAL_MS));
-    /** {@code ARGUS_KAFKA_SASL_MECHANISM=PLAIN} sets {@code sasl.mechanism=PLAIN}. */
-
-    private static final Map<String, String> DEFAULTS = Map.ofEntries(
-        Map.entry(BOOTSTRAP_SERVERS, "127.0.0.1:9092"),
-        Map.entry(REGISTRY_URL, "http://127.0.0.1:8081/apis/ccompat/v7"),
-        Map.entry(TRANSPORT, "kafka"),
-        Map.entry(TOPICS_PREFIX, ""),
-        Map.entry(SPOOL_DIR, ".argus-spool"),
-        Map.entry(SPOOL_MAX_BYTES, Long.toString(256L << 20)),
-        Map.entry(DONE_TIMEOUT_MS, "10000"),
-        Map.entry(CLOSE_TIMEOUT_MS, "30000"),
-        Map.entry(QUERY_TIMEOUT_MS, "30000"),
-        Map.entry(HEARTBEAT_INTERVAL_MS, "30000"),
+    /** In producer-lib/README.md's order. */
+    private static final ConfigKeys KEYS = ConfigKeys.builder()
+        .key(BOOTSTRAP_SERVERS, "ARGUS_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+        .key(REGISTRY_URL, "ARGUS_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7")
         // The registry is asked once per schema; a dead one must not hold a launcher for the client's 30 s default.
-        Map.entry("argus.registry.call.timeout.ms", "5000"),
+        .key(REGISTRY_CALL_TIMEOUT_MS, null, "5000")
+        .key(QUERY_URL, "ARGUS_QUERY_URL", null)
+        .key(API_TOKEN, "ARGUS_API_TOKEN", null)
+        .key(TRANSPORT, "ARGUS_TRANSPORT", "kafka")
+        .key(TOPICS_PREFIX, "ARGUS_TOPICS_PREFIX", "")
+        .key(SPOOL_DIR, "ARGUS_SPOOL_DIR", ".argus-spool")
+        .key(SPOOL_MAX_BYTES, "ARGUS_SPOOL_MAX_BYTES", Long.toString(256L << 20))
+        .key(DONE_TIMEOUT_MS, "ARGUS_DONE_TIMEOUT_MS", "10000")
+        .key(CLOSE_TIMEOUT_MS, "ARGUS_CLOSE_TIMEOUT_MS", "30000")
+        .key(QUERY_TIMEOUT_MS, "ARGUS_QUERY_TIMEOUT_MS", "30000")
+        .key(HEARTBEAT_INTERVAL_MS, "ARGUS_HEARTBEAT_INTERVAL_MS", "30000")
         // Bounded waits for the caller: send() blocks at most max.block.ms (metadata, full buffer), and a record
         // the broker never acknowledges fails after delivery.timeout.ms and goes to the spool.
-        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000"),
-        Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(16L << 20)),
-        Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"),
-        Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000"),
+        .key(ProducerConfig.MAX_BLOCK_MS_CONFIG, "ARGUS_KAFKA_MAX_BLOCK_MS", "2000")
+        .key(ProducerConfig.BUFFER_MEMORY_CONFIG, "ARGUS_KAFKA_BUFFER_MEMORY", Long.toString(16L << 20))
+        .key(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "ARGUS_KAFKA_DELIVERY_TIMEOUT_MS", "30000")
+        .key(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "ARGUS_KAFKA_REQUEST_TIMEOUT_MS", "10000")
         // done() waits for its acknowledgement, so a linger adds straight to its latency (5 ms at Kafka's default);
         // under load, batches still form while earlier requests are in flight.
-        Map.entry(ProducerConfig.LINGER_MS_CONFIG, "0"));
+        .key(ProducerConfig.LINGER_MS_CONFIG, "ARGUS_KAFKA_LINGER_MS", "0")
+        .build();
 
     private ReporterConfig(Map<String, String> values) {
         super(values);
@@ -76,21 +66,14 @@ public final class ReporterConfig extends Settings {
 
     /** Defaults, the file named by {@code ARGUS_CONFIG_FILE}, the environment, then the overrides. */
     public static ReporterConfig load(Map<String, String> environment, Map<String, String> overrides) {
-        Map<String, String> values = new TreeMap<>(DEFAULTS);
-        Optional.ofNullable(environment.get(ConfigSources.CONFIG_FILE_VARIABLE)).map(Path::of)
-            .ifPresent(file -> values.putAll(ConfigSources.readFile(file)));
-        values.putAll(fromEnvironment(environment));
+        Map<String, String> values = new TreeMap<>(ConfigSources.layered(KEYS, Optional.empty(), environment));
         values.putAll(overrides);
         return new ReporterConfig(values);
     }
 
-    /** A positive number of milliseconds. */
-    public Duration getMillis(String key) {
-        long millis = getLong(key);
-        if (millis <= 0) {
-            throw new IllegalArgumentException(key + " must be > 0, got " + millis);
-        }
-        return Duration.ofMillis(millis);
+    /** Every key the SDK reads, with its variable and default. */
+    public static ConfigKeys keys() {
+        return KEYS;
     }
 
     /** The query service's base URL ({@code http://host:8080}), when configured. */
@@ -123,9 +106,4 @@ public final class ReporterConfig extends Settings {
         });
         return serde;
     }
-
-    static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        return ConfigSources.fromEnvironment(environment, ENVIRONMENT_KEYS);
-    }
-
 }

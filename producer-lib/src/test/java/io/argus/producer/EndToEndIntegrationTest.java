@@ -10,12 +10,12 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.producer.examples.GridLauncher;
+import io.argus.query.QueryConfig;
 import io.argus.query.QueryService;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.JobDone;
 import io.argus.schemas.avro.JobStart;
-import io.argus.streams.app.ArgusConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -59,13 +59,13 @@ class EndToEndIntegrationTest {
     @BeforeAll
     static void start(SharedTestStack stack) throws IOException {
         String prefix = TestNames.unique("e2e") + ".";
-        ArgusConfig config = ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+        QueryConfig config = QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-e2e"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "e2e-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, prefix,
-            ArgusConfig.HTTP_PORT, "0"));
+            QueryConfig.TOPICS_PREFIX, prefix,
+            QueryConfig.HTTP_PORT, "0"));
         service = QueryService.start(config, Clock.systemUTC());
         queryUrl = "http://127.0.0.1:" + service.port();
         setup = new TestReporters(stack, prefix, false);

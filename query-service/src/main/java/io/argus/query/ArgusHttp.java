@@ -44,20 +44,17 @@ import org.slf4j.LoggerFactory;
 final class ArgusHttp {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArgusHttp.class);
-    /**
-     * How long a stop lets requests in flight finish (a long streamed list, a forwarded read) before it cuts them:
-     * well inside the pod's 60 s between SIGTERM and SIGKILL (k8s/base), leaving time to close the fold.
-     */
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-
     /** What the API routes need; they exist once the fold is wired up. */
     record Parts(KeyRouter router, Forwarder forwarder, BatchReads reads, ClusterBatches cluster, Ingest ingest,
                  DecisionWaits waits) {
     }
 
-    /** What the server needs from the start. */
+    /**
+     * What the server needs from the start. {@code drainTimeout}: how long a stop lets requests in flight finish (a
+     * long streamed list, a forwarded read) before it cuts them ({@code argus.http.drain.timeout.ms}).
+     */
     record Settings(Supplier<Readiness> readiness, Supplier<Readiness> liveness, PrometheusMeterRegistry metrics,
-                    Optional<String> apiToken, boolean protectReads) {
+                    Optional<String> apiToken, boolean protectReads, Duration drainTimeout) {
     }
 
     /** {@code /readyz}: ready when the fold runs and the stores answer; {@code /healthz}: the process is alive. */
@@ -83,7 +80,7 @@ final class ArgusHttp {
                 // A stop drains: requests in flight finish, new ones on open connections get a JSON 503 (through
                 // the error handler), new connections are refused. Javalin puts its context inside this handler.
                 server.setHandler(new GracefulHandler());
-                server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+                server.setStopTimeout(settings.drainTimeout().toMillis());
             });
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             config.http.prefer405over404 = true;

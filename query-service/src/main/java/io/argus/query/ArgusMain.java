@@ -3,7 +3,6 @@ package io.argus.query;
 import io.argus.query.local.DemoLauncher;
 import io.argus.query.local.LocalArgus;
 import io.argus.query.local.LocalDataTarget;
-import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.app.CommandErrors;
 import io.argus.streams.app.CommandTarget;
 import io.argus.streams.app.StreamsCommand;
@@ -85,7 +84,7 @@ public final class ArgusMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws InterruptedException {
-            ArgusConfig settings = ArgusConfig.load(Optional.ofNullable(config), System.getenv());
+            QueryConfig settings = QueryConfig.load(Optional.ofNullable(config), System.getenv());
             CountDownLatch stopped = new CountDownLatch(1);
             QueryService service = QueryService.start(settings, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -30,8 +30,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Answers about batches this instance owns, from its local stores. Lists of jobs and results are streamed row by row
- * from a prefix scan, so a batch of 100,000 jobs is never held in memory. History and time travel read the events
- * themselves from the log, where the batch's history index says they are.
+ * from a prefix scan, so listing a batch of 100,000 jobs never holds them all in memory. History and time travel read
+ * the events themselves from the log, where the batch's history index says they are, {@value #FOLD_READ_SIZE} at a
+ * time. Time travel ({@code as_of}) is the exception to the first rule: it folds the batch's log prefix again, and
+ * that fold holds every job of the prefix in memory until the answer is built.
  */
 final class BatchReads {
 

@@ -24,15 +24,21 @@ import org.apache.kafka.streams.state.HostInfo;
 final class ClusterBatches {
 
     static final String LOCAL_PATH = "/api/internal/local-batches";
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client;
+    private final Duration timeout;
 
-    ClusterBatches(KafkaStreams streams, HostInfo self) {
+    /**
+     * @param connectTimeout how long connecting to another instance may take ({@code argus.peer.connect.timeout.ms})
+     * @param timeout how long each other instance may take to answer ({@code argus.cluster.list.timeout.ms})
+     */
+    ClusterBatches(KafkaStreams streams, HostInfo self, Duration connectTimeout, Duration timeout) {
         this.streams = streams;
         this.self = self;
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.timeout = timeout;
     }
 
     List<JsonNode> all(List<JsonNode> local, String rawQuery, Optional<String> authorization) {
@@ -56,7 +62,7 @@ final class ClusterBatches {
     private List<JsonNode> fetch(HostInfo host, String rawQuery, Optional<String> authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
                 + LOCAL_PATH + (rawQuery == null ? "" : "?" + rawQuery)))
-            .timeout(TIMEOUT)
+            .timeout(timeout)
             .header(Forwarder.FORWARDED_HEADER, self.host() + ":" + self.port())
             .GET();
         authorization.ifPresent(value -> request.header("Authorization", value));

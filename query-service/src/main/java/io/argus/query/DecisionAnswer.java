@@ -14,6 +14,10 @@ import java.util.Optional;
  */
 record DecisionAnswer(String decision, String reason, boolean defaulted, int attempt, int restartBudget) {
 
+    /**
+     * The longest {@code wait_ms} a decision request may ask for. Part of the API (docs/api.md), not a setting: a
+     * launcher relies on it. {@code argus.forward.timeout.ms} and the HTTP idle timeout are longer.
+     */
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     /** The state as it is now: the batch, and the job when it has been seen. */

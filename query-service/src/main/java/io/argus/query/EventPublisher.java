@@ -25,11 +25,17 @@ final class EventPublisher implements AutoCloseable {
     private final Topic<String, ArgusEvent> events;
     private final KafkaProducer<String, ArgusEvent> producer;
     private final Duration ackTimeout;
+    private final Duration closeTimeout;
 
-    /** @param ackTimeout how long a request waits for Kafka's acknowledgements before it answers 503 */
-    EventPublisher(Properties clientConfig, Topic<String, ArgusEvent> events, Duration ackTimeout) {
+    /**
+     * @param ackTimeout how long a request waits for Kafka's acknowledgements before it answers 503
+     * @param closeTimeout how long closing waits for events still on their way to Kafka
+     */
+    EventPublisher(Properties clientConfig, Topic<String, ArgusEvent> events, Duration ackTimeout,
+                   Duration closeTimeout) {
         this.events = events;
         this.ackTimeout = ackTimeout;
+        this.closeTimeout = closeTimeout;
         Properties config = new Properties();
         clientConfig.forEach((key, value) -> {
             if (ProducerConfig.configNames().contains(key.toString())) {
@@ -78,6 +84,6 @@ final class EventPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        producer.close(closeTimeout);
     }
 }

@@ -20,13 +20,20 @@ import org.apache.kafka.streams.state.HostInfo;
 final class Forwarder {
 
     static final String FORWARDED_HEADER = "X-Argus-Forwarded-By";
-    private static final Duration TIMEOUT = Duration.ofSeconds(35);
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client;
     private final HostInfo self;
+    private final Duration timeout;
 
-    Forwarder(HostInfo self) {
+    /**
+     * @param connectTimeout how long connecting to the owner may take ({@code argus.peer.connect.timeout.ms})
+     * @param timeout how long the owner may take to answer ({@code argus.forward.timeout.ms}): longer than the longest
+     *     decision wait, which a forwarded decision request waits out at the owner
+     */
+    Forwarder(HostInfo self, Duration connectTimeout, Duration timeout) {
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.self = self;
+        this.timeout = timeout;
     }
 
     static boolean wasForwarded(Context ctx) {
@@ -41,7 +48,7 @@ final class Forwarder {
         String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
         HttpRequest.Builder request = HttpRequest.newBuilder(
                 URI.create("http://" + owner.host() + ":" + owner.port() + ctx.path() + query))
-            .timeout(TIMEOUT)
+            .timeout(timeout)
             .header(FORWARDED_HEADER, self.host() + ":" + self.port())
             .GET();
         for (String header : List.of("Authorization", "If-None-Match")) {

@@ -35,10 +35,6 @@ final class KeyRouter {
         this.self = self;
     }
 
-    HostInfo self() {
-        return self;
-    }
-
     KafkaStreams streams() {
         return streams;
     }

@@ -27,8 +27,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class LocalStores {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(2);
+    /**
+     * The waits between tries of a read (internal: a rebalance takes seconds, so these only spread the tries; the
+     * operator's choice is the deadline): the first, doubled each time up to the longest.
+     */
     private static final long FIRST_BACKOFF_MS = 20;
+    private static final long LONGEST_BACKOFF_MS = 200;
 
     /** Where stores are looked up: {@link KafkaStreams#store}, by method reference. */
     @FunctionalInterface
@@ -37,14 +41,17 @@ final class LocalStores {
     }
 
     private final StoreLookup streams;
+    private final Duration deadline;
     private final Optional<Integer> partition;
 
-    LocalStores(StoreLookup streams) {
-        this(streams, Optional.empty());
+    /** @param deadline how long a read retries a store that is migrating or restoring ({@code argus.stores.wait.ms}) */
+    LocalStores(StoreLookup streams, Duration deadline) {
+        this(streams, deadline, Optional.empty());
     }
 
-    private LocalStores(StoreLookup streams, Optional<Integer> partition) {
+    private LocalStores(StoreLookup streams, Duration deadline, Optional<Integer> partition) {
         this.streams = streams;
+        this.deadline = deadline;
         this.partition = partition;
     }
 
@@ -53,7 +60,7 @@ final class LocalStores {
      * (and is answered 503) instead of quietly missing from a composite store (which would be a wrong 404).
      */
     LocalStores at(int partition) {
-        return new LocalStores(streams, Optional.of(partition));
+        return new LocalStores(streams, deadline, Optional.of(partition));
     }
 
     Optional<BatchState> batch(String batchId) {
@@ -106,7 +113,7 @@ final class LocalStores {
     }
 
     private <V, R> R read(String storeName, Function<ReadOnlyKeyValueStore<String, V>, R> query) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        long giveUpAt = System.nanoTime() + deadline.toNanos();
         long backoff = FIRST_BACKOFF_MS;
         while (true) {
             try {
@@ -116,12 +123,12 @@ final class LocalStores {
                     streams.store(partition.map(parameters::withPartition).orElse(parameters));
                 return query.apply(store);
             } catch (InvalidStateStoreException e) {
-                if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+                if (System.nanoTime() + backoff * 1_000_000 > giveUpAt) {
                     throw ApiException.unavailable("store " + storeName + " is not queryable right now: "
                         + e.getMessage());
                 }
                 sleep(backoff);
-                backoff = Math.min(backoff * 2, 200);
+                backoff = Math.min(backoff * 2, LONGEST_BACKOFF_MS);
             }
         }
     }

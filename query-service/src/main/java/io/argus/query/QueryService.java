@@ -1,6 +1,5 @@
 package io.argus.query;
 
-import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.app.ArgusStreams;
 import io.argus.streams.app.HangingTransactionGuard;
 import io.argus.streams.fold.Effect;
@@ -31,9 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class QueryService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
-    /** How long one history or time-travel read may wait for the event log before it answers 503. */
-    private static final Duration HISTORY_READ_TIMEOUT = Duration.ofSeconds(10);
-    /** How much longer than the longest decision wait an idle connection stays open. */
+    /**
+     * How much longer than the longest decision wait an idle connection stays open (internal: it only has to be more
+     * than the time an answer takes once the wait ends).
+     */
     private static final Duration IDLE_MARGIN = Duration.ofSeconds(30);
 
     private final Javalin http;
@@ -55,17 +55,18 @@ public final class QueryService implements AutoCloseable {
         this.streamsMetrics = streamsMetrics;
     }
 
-    public static QueryService start(ArgusConfig config, Clock clock) {
+    public static QueryService start(QueryConfig config, Clock clock) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicReference<ArgusHttp.Parts> parts = new AtomicReference<>();
         AtomicReference<ArgusStreams> fold = new AtomicReference<>();
-        ReadinessRule readinessRule = new ReadinessRule(config.getLong(ArgusConfig.READY_MAX_LAG),
-            Duration.ofMillis(config.getLong(ArgusConfig.READY_STUCK_MS)), System::nanoTime);
+        ReadinessRule readinessRule = new ReadinessRule(config.getLong(QueryConfig.READY_MAX_LAG),
+            Duration.ofMillis(config.getLong(QueryConfig.READY_STUCK_MS)), System::nanoTime);
         ArgusHttp.Settings settings = new ArgusHttp.Settings(() -> readiness(fold.get(), readinessRule),
             () -> liveness(fold.get()), metrics,
-            config.find(ArgusConfig.API_TOKEN), config.getBoolean(ArgusConfig.PROTECT_READS));
+            config.find(QueryConfig.API_TOKEN), config.getBoolean(QueryConfig.PROTECT_READS),
+            config.getMillis(QueryConfig.HTTP_DRAIN_TIMEOUT_MS));
         Javalin http = ArgusHttp.create(() -> Optional.ofNullable(parts.get()), settings)
-            .start(config.get(ArgusConfig.HTTP_HOST), config.getInt(ArgusConfig.HTTP_PORT));
+            .start(config.get(QueryConfig.HTTP_HOST), config.getInt(QueryConfig.HTTP_PORT));
         outlastDecisionWaits(http);
 
         HostInfo self = advertised(config, http.port());
@@ -78,22 +79,26 @@ public final class QueryService implements AutoCloseable {
         bindHangingTransactions(app.hangingTransactions(), metrics);
 
         EventPublisher publisher = new EventPublisher(config.streamsProperties(), app.topics().events(),
-            Duration.ofMillis(config.getLong(ArgusConfig.INGEST_ACK_TIMEOUT_MS)));
-        LocalStores stores = new LocalStores(app.streams()::store);
-        Duration stallTimeout = Duration.ofMillis(config.getLong(ArgusConfig.STALL_TIMEOUT_MS));
+            Duration.ofMillis(config.getLong(QueryConfig.INGEST_ACK_TIMEOUT_MS)),
+            config.getMillis(QueryConfig.INGEST_CLOSE_TIMEOUT_MS));
+        LocalStores stores = new LocalStores(app.streams()::store, config.getMillis(QueryConfig.STORES_WAIT_MS));
+        Duration stallTimeout = Duration.ofMillis(config.getLong(QueryConfig.STALL_TIMEOUT_MS));
         EventLogReader log = new EventLogReader(config.streamsProperties(), app.topics().events().name(),
-            HISTORY_READ_TIMEOUT);
+            config.getMillis(QueryConfig.HISTORY_READ_TIMEOUT_MS));
         BatchReads reads = new BatchReads(stores, log, app.topics().events().valueSerde().deserializer(), clock,
             stallTimeout);
         Ingest ingest = new Ingest(new FlatEventParser(clock, "http-ingest"), publisher, clock,
-            config.getLong(ArgusConfig.INGEST_MAX_BYTES), config.getInt(ArgusConfig.INGEST_MAX_EVENTS));
-        DecisionWaits waits = new DecisionWaits(app.changes(), config.getInt(ArgusConfig.DECISION_MAX_WAITS));
+            config.getLong(QueryConfig.INGEST_MAX_BYTES), config.getInt(QueryConfig.INGEST_MAX_EVENTS));
+        DecisionWaits waits = new DecisionWaits(app.changes(), config.getInt(QueryConfig.DECISION_MAX_WAITS));
         Gauge.builder("argus.decision.waits.outstanding", waits, DecisionWaits::outstanding)
             .description("Decision requests with wait_ms waiting now (bounded by argus.decision.max.waits)")
             .register(metrics);
-        parts.set(new ArgusHttp.Parts(new KeyRouter(app.streams(), self), new Forwarder(self), reads,
-            new ClusterBatches(app.streams(), self), ingest, waits));
-        LOG.info("Argus query service on http://{}:{} (advertised as {}:{})", config.get(ArgusConfig.HTTP_HOST),
+        Duration peerConnectTimeout = config.getMillis(QueryConfig.PEER_CONNECT_TIMEOUT_MS);
+        parts.set(new ArgusHttp.Parts(new KeyRouter(app.streams(), self),
+            new Forwarder(self, peerConnectTimeout, config.getMillis(QueryConfig.FORWARD_TIMEOUT_MS)), reads,
+            new ClusterBatches(app.streams(), self, peerConnectTimeout,
+                config.getMillis(QueryConfig.CLUSTER_LIST_TIMEOUT_MS)), ingest, waits));
+        LOG.info("Argus query service on http://{}:{} (advertised as {}:{})", config.get(QueryConfig.HTTP_HOST),
             http.port(), self.host(), self.port());
         return new QueryService(http, app, publisher, log, waits, metrics, streamsMetrics);
     }
@@ -121,7 +126,7 @@ public final class QueryService implements AutoCloseable {
 
     /**
      * Drains, then stops: decision waits end with a 503 to ask again, requests in flight finish (at most
-     * {@link ArgusHttp#DRAIN_TIMEOUT}) while the fold still runs and new ones are answered 503; then the fold stops
+     * {@code argus.http.drain.timeout.ms}) while the fold still runs and new ones are answered 503; then the fold stops
      * (leaving its group), so no request reads a closing store.
      */
     @Override
@@ -136,12 +141,12 @@ public final class QueryService implements AutoCloseable {
     }
 
     /** application.server when configured (a pod's DNS name), else the HTTP host and real port. */
-    private static HostInfo advertised(ArgusConfig config, int port) {
+    private static HostInfo advertised(QueryConfig config, int port) {
         Optional<String> configured = config.find(StreamsConfig.APPLICATION_SERVER_CONFIG);
         if (configured.isPresent()) {
             return HostInfo.buildFromEndpoint(configured.get());
         }
-        String host = config.get(ArgusConfig.HTTP_HOST);
+        String host = config.get(QueryConfig.HTTP_HOST);
         if (host.equals("0.0.0.0")) {
             throw new IllegalArgumentException("argus.http.host is 0.0.0.0: set application.server "
                 + "(ARGUS_APPLICATION_SERVER) to the host:port other instances reach this one at");

@@ -7,7 +7,6 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,14 +57,14 @@ class ApiTokenIntegrationTest {
         }
     }
 
-    private ArgusConfig config(String protectReads) throws Exception {
-        return ArgusConfig.load(Optional.empty(), Map.of("ARGUS_API_TOKEN", TOKEN)).with(Map.of(
+    private QueryConfig config(String protectReads) throws Exception {
+        return QueryConfig.load(Optional.empty(), Map.of("ARGUS_API_TOKEN", TOKEN)).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-auth"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "auth-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, TestNames.unique("auth") + ".",
-            ArgusConfig.HTTP_PORT, "0",
-            ArgusConfig.PROTECT_READS, protectReads));
+            QueryConfig.TOPICS_PREFIX, TestNames.unique("auth") + ".",
+            QueryConfig.HTTP_PORT, "0",
+            QueryConfig.PROTECT_READS, protectReads));
     }
 }

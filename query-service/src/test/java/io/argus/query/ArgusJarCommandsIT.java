@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
-import io.argus.streams.app.ArgusConfig;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +36,12 @@ class ArgusJarCommandsIT {
         String rebuilt = TestNames.unique("argus-rebuilt");
         Path config = writeConfig(workDir, Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-            ArgusConfig.REGISTRY_URL, stack.registry().confluentApiUrl(),
+            QueryConfig.REGISTRY_URL, stack.registry().confluentApiUrl(),
             StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("state").toString(),
-            ArgusConfig.TOPICS_PREFIX, prefix));
+            QueryConfig.TOPICS_PREFIX, prefix));
 
-        try (QueryService service = QueryService.start(ArgusConfig.load(Optional.of(config), Map.of()).with(Map.of(
-            StreamsConfig.APPLICATION_ID_CONFIG, served, ArgusConfig.HTTP_PORT, "0")), Clock.systemUTC())) {
+        try (QueryService service = QueryService.start(QueryConfig.load(Optional.of(config), Map.of()).with(Map.of(
+            StreamsConfig.APPLICATION_ID_CONFIG, served, QueryConfig.HTTP_PORT, "0")), Clock.systemUTC())) {
             ApiClient api = new ApiClient(service.port(), Optional.empty());
             await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/readyz").status() == 200);
             for (String batch : new String[] {TestNames.unique("b-one"), TestNames.unique("b-two")}) {

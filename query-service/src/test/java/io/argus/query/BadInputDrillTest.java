@@ -12,7 +12,6 @@ import io.argus.schemas.avro.BatchStart;
 import io.argus.schemas.avro.Heartbeat;
 import io.argus.schemas.avro.JobDone;
 import io.argus.schemas.avro.JobStart;
-import io.argus.streams.app.ArgusConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -81,13 +80,13 @@ class BadInputDrillTest {
     static void start(SharedTestStack shared) throws Exception {
         stack = shared;
         String prefix = TestNames.unique("drill") + ".";
-        ArgusConfig config = ArgusConfig.load(Optional.empty(), Map.of("ARGUS_API_TOKEN", TOKEN)).with(Map.of(
+        QueryConfig config = QueryConfig.load(Optional.empty(), Map.of("ARGUS_API_TOKEN", TOKEN)).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-drill"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "drill-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, prefix,
-            ArgusConfig.HTTP_PORT, "0"));
+            QueryConfig.TOPICS_PREFIX, prefix,
+            QueryConfig.HTTP_PORT, "0"));
         service = QueryService.start(config, Clock.systemUTC());
         ApiClient api = new ApiClient(service.port(), Optional.of(TOKEN));
         await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/readyz").status() == 200);

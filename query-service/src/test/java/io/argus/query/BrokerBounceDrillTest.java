@@ -10,7 +10,6 @@ import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.StandaloneKafkaBroker;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import java.io.IOException;
 
 import java.nio.file.Files;
@@ -145,13 +144,13 @@ class BrokerBounceDrillTest {
         }
     }
 
-    private ArgusConfig config(StandaloneKafkaBroker broker, Path dir) {
-        return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+    private QueryConfig config(StandaloneKafkaBroker broker, Path dir) {
+        return QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-bounce"),
             StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
-            ArgusConfig.HTTP_PORT, "0",
-            ArgusConfig.INGEST_ACK_TIMEOUT_MS, "2000"));
+            QueryConfig.HTTP_PORT, "0",
+            QueryConfig.INGEST_ACK_TIMEOUT_MS, "2000"));
     }
 }

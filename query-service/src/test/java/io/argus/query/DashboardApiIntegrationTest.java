@@ -9,7 +9,6 @@ import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.query.local.DemoLauncher;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,13 +47,13 @@ class DashboardApiIntegrationTest {
     static void start(SharedTestStack stack) throws Exception {
         Path target = Path.of("target").toAbsolutePath();
         Files.createDirectories(target);
-        ArgusConfig config = ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+        QueryConfig config = QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-dash-api"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(target, "dash-api-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, TestNames.unique("dash-api") + ".",
-            ArgusConfig.HTTP_PORT, "0"));
+            QueryConfig.TOPICS_PREFIX, TestNames.unique("dash-api") + ".",
+            QueryConfig.HTTP_PORT, "0"));
         service = QueryService.start(config, Clock.systemUTC());
         api = new ApiClient(service.port(), Optional.empty());
         await().atMost(DEADLINE).until(() -> api.get("/readyz").status() == 200);

@@ -9,7 +9,6 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -85,13 +84,13 @@ class DashboardChromiumTest {
         requireChromium();
         String prefix = TestNames.unique("dash") + ".";
         Files.createDirectories(TARGET);
-        ArgusConfig config = ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+        QueryConfig config = QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-dash"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(TARGET, "dash-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, prefix,
-            ArgusConfig.HTTP_PORT, "0"));
+            QueryConfig.TOPICS_PREFIX, prefix,
+            QueryConfig.HTTP_PORT, "0"));
         service = QueryService.start(config, Clock.systemUTC());
         api = new ApiClient(service.port(), Optional.empty());
         base = "http://127.0.0.1:" + service.port();

@@ -9,7 +9,6 @@ import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.query.local.DemoLauncher;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.view.ViewJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,15 +56,15 @@ class DashboardPicturesChromiumTest {
 
     @BeforeAll
     static void start(SharedTestStack stack) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(DashboardChromiumTest.CHROMIUM), "needs Debian's chromium");
+        DashboardChromiumTest.requireChromium();
         Files.createDirectories(TARGET);
-        ArgusConfig config = ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+        QueryConfig config = QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-pictures"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(TARGET, "pictures-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, TestNames.unique("pictures") + ".",
-            ArgusConfig.HTTP_PORT, "0"));
+            QueryConfig.TOPICS_PREFIX, TestNames.unique("pictures") + ".",
+            QueryConfig.HTTP_PORT, "0"));
         service = QueryService.start(config, Clock.systemUTC());
         api = new ApiClient(service.port(), Optional.empty());
         base = "http://127.0.0.1:" + service.port();

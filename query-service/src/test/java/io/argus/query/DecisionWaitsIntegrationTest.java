@@ -7,7 +7,6 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.view.ViewJson;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,15 +109,15 @@ class DecisionWaitsIntegrationTest {
             .timeout(Duration.ofSeconds(60)).build();
     }
 
-    private ArgusConfig config() throws Exception {
-        return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+    private QueryConfig config() throws Exception {
+        return QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-waits"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "waits-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, TestNames.unique("waits") + ".",
-            ArgusConfig.HTTP_PORT, "0",
-            ArgusConfig.DECISION_MAX_WAITS, Integer.toString(WAITS)));
+            QueryConfig.TOPICS_PREFIX, TestNames.unique("waits") + ".",
+            QueryConfig.HTTP_PORT, "0",
+            QueryConfig.DECISION_MAX_WAITS, Integer.toString(WAITS)));
     }
 
     private static String event(String type, String batch, Map<String, Object> fields) throws Exception {

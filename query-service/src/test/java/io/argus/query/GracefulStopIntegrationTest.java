@@ -7,7 +7,6 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -113,14 +112,14 @@ class GracefulStopIntegrationTest {
         }
     }
 
-    private ArgusConfig config() throws Exception {
-        return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+    private QueryConfig config() throws Exception {
+        return QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-stop"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "stop-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, TestNames.unique("stop") + ".",
-            ArgusConfig.HTTP_PORT, "0"));
+            QueryConfig.TOPICS_PREFIX, TestNames.unique("stop") + ".",
+            QueryConfig.HTTP_PORT, "0"));
     }
 
     /** One HTTP/1.1 exchange on a connection the test keeps open. */

@@ -18,7 +18,6 @@ import io.argus.schemas.avro.JobFailed;
 import io.argus.schemas.avro.JobProgress;
 import io.argus.schemas.avro.JobStart;
 import io.argus.schemas.avro.Verdict;
-import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.fold.BatchAggregate;
 import io.argus.streams.fold.Effect;
 import io.argus.streams.view.BatchView;
@@ -59,14 +58,14 @@ class HistoryIntegrationTest {
     @BeforeAll
     static void start(SharedTestStack stack) throws Exception {
         String prefix = TestNames.unique("history") + ".";
-        ArgusConfig config = ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+        QueryConfig config = QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-history"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "history-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, prefix,
-            ArgusConfig.TOPICS_PARTITIONS, "1",
-            ArgusConfig.HTTP_PORT, "0"));
+            QueryConfig.TOPICS_PREFIX, prefix,
+            QueryConfig.TOPICS_PARTITIONS, "1",
+            QueryConfig.HTTP_PORT, "0"));
         service = QueryService.start(config, java.time.Clock.systemUTC());
         api = new ApiClient(service.port(), Optional.empty());
         await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/readyz").status() == 200);
@@ -85,7 +84,7 @@ class HistoryIntegrationTest {
             }
         }
         try (EventPublisher publisher = new EventPublisher(config.streamsProperties(),
-            service.fold().topics().events(), Duration.ofSeconds(30))) {
+            service.fold().topics().events(), Duration.ofSeconds(30), Duration.ofSeconds(10))) {
             for (int from = 0; from < log.size(); from += 1_000) {
                 publisher.publish(log.subList(from, Math.min(log.size(), from + 1_000)));
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +24,8 @@ class HttpErrorAnswersTest {
     void start() {
         ArgusHttp.Readiness ready = new ArgusHttp.Readiness(true, "RUNNING");
         http = ArgusHttp.create(Optional::empty, new ArgusHttp.Settings(() -> ready, () -> ready,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Optional.empty(), false)).start("127.0.0.1", 0);
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Optional.empty(), false, Duration.ofSeconds(10)))
+            .start("127.0.0.1", 0);
     }
 
     @AfterEach

@@ -8,7 +8,6 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.topology.EventPlacement;
 import io.argus.streams.view.ViewJson;
 import java.io.IOException;
@@ -499,7 +498,7 @@ class PartitionMovesDrillTest {
         private final String applicationId;
         /** A fixed time: views that depend on the clock (stalled) do not change between two reads. */
         private final MutableClock clock = new MutableClock(T0.plusSeconds(30));
-        private final Map<String, ArgusConfig> configs = new LinkedHashMap<>();
+        private final Map<String, QueryConfig> configs = new LinkedHashMap<>();
         private final Map<String, QueryService> running = new LinkedHashMap<>();
         private volatile List<Integer> livePorts = List.of();
         private final AtomicInteger stopsBegun = new AtomicInteger();
@@ -522,7 +521,7 @@ class PartitionMovesDrillTest {
         }
 
         String start(String name) throws Exception {
-            ArgusConfig config = configs.computeIfAbsent(name, n -> config());
+            QueryConfig config = configs.computeIfAbsent(name, n -> config());
             running.put(name, QueryService.start(config, clock));
             publishPorts();
             return "start " + name;
@@ -583,17 +582,17 @@ class PartitionMovesDrillTest {
             livePorts = running.values().stream().map(QueryService::port).toList();
         }
 
-        private ArgusConfig config() {
+        private QueryConfig config() {
             try {
-                return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+                return QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
                     StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
                     RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
                     StreamsConfig.APPLICATION_ID_CONFIG, applicationId,
                     StreamsConfig.STATE_DIR_CONFIG,
                     Files.createTempDirectory(Path.of("target"), "moves-state").toString(),
-                    ArgusConfig.TOPICS_PREFIX, prefix,
-                    ArgusConfig.TOPICS_PARTITIONS, Integer.toString(PARTITIONS),
-                    ArgusConfig.HTTP_PORT, "0",
+                    QueryConfig.TOPICS_PREFIX, prefix,
+                    QueryConfig.TOPICS_PARTITIONS, Integer.toString(PARTITIONS),
+                    QueryConfig.HTTP_PORT, "0",
                     // A task moves to a new instance at once (restored there), not after a warm-up and a probing
                     // rebalance minutes later; members learn of a rebalance within half a second.
                     StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, "100000000",

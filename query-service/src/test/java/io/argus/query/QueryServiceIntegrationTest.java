@@ -8,7 +8,6 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,15 +46,15 @@ class QueryServiceIntegrationTest {
         clock = new MutableClock(T0.plusSeconds(60));
         String prefix = TestNames.unique("api") + ".";
         eventsTopic = prefix + "argus.events";
-        ArgusConfig config = ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+        QueryConfig config = QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-api"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "api-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, prefix,
-            ArgusConfig.HTTP_PORT, "0",
-            ArgusConfig.INGEST_MAX_EVENTS, "50",
-            ArgusConfig.INGEST_MAX_BYTES, "200000"));
+            QueryConfig.TOPICS_PREFIX, prefix,
+            QueryConfig.HTTP_PORT, "0",
+            QueryConfig.INGEST_MAX_EVENTS, "50",
+            QueryConfig.INGEST_MAX_BYTES, "200000"));
         service = QueryService.start(config, clock);
         api = new ApiClient(service.port(), Optional.empty());
         await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/readyz").status() == 200);

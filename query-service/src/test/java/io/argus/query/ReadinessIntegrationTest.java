@@ -7,7 +7,6 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -108,14 +107,14 @@ class ReadinessIntegrationTest {
         return FoldLag.max(service.fold().streams(), service.fold().topics().events().name()).orElse(0);
     }
 
-    private ArgusConfig config(String maxLag) throws Exception {
-        return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+    private QueryConfig config(String maxLag) throws Exception {
+        return QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, TestNames.unique("argus-ready"),
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "ready-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, TestNames.unique("ready") + ".",
-            ArgusConfig.HTTP_PORT, "0",
-            ArgusConfig.READY_MAX_LAG, maxLag));
+            QueryConfig.TOPICS_PREFIX, TestNames.unique("ready") + ".",
+            QueryConfig.HTTP_PORT, "0",
+            QueryConfig.READY_MAX_LAG, maxLag));
     }
 }

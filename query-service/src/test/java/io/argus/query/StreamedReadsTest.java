@@ -105,7 +105,8 @@ class StreamedReadsTest {
     @Test
     void aForwardedBodyThatBreaksIsAnErrorNotACleanAnswer() throws Exception {
         upstream = rowsThenBreak();
-        Forwarder forwarder = new Forwarder(new HostInfo("127.0.0.1", 1));
+        Forwarder forwarder = new Forwarder(new HostInfo("127.0.0.1", 1), Duration.ofSeconds(2),
+            Duration.ofSeconds(35));
         HostInfo owner = new HostInfo("127.0.0.1", upstream.port());
         downstream = Javalin.create(config -> config.routes.get("/rows/{n}", ctx -> forwarder.forward(ctx, owner)))
             .start("127.0.0.1", 0);
@@ -141,7 +142,8 @@ class StreamedReadsTest {
     }
 
     private static BatchReads reads(LocalStores.StoreLookup lookup) {
-        return new BatchReads(new LocalStores(lookup), null, null, Clock.systemUTC(), Duration.ofMinutes(3));
+        return new BatchReads(new LocalStores(lookup, Duration.ofSeconds(2)), null, null, Clock.systemUTC(),
+            Duration.ofMinutes(3));
     }
 
     private static List<String> jobIds(String json) {

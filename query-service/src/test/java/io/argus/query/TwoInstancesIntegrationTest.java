@@ -8,7 +8,6 @@ import io.argus.embedded.RealKafkaAndRegistry;
 import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
-import io.argus.streams.app.ArgusConfig;
 import io.argus.streams.view.ViewJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,15 +191,15 @@ class TwoInstancesIntegrationTest {
         return answer.status() == 200 ? answer.json().path("job_counts").path("done").asInt() : -1;
     }
 
-    private ArgusConfig config(String prefix, String applicationId) throws Exception {
-        return ArgusConfig.load(Optional.empty(), Map.of()).with(Map.of(
+    private QueryConfig config(String prefix, String applicationId) throws Exception {
+        return QueryConfig.load(Optional.empty(), Map.of()).with(Map.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
             RegistryClientConfig.URL, stack.registry().confluentApiUrl(),
             StreamsConfig.APPLICATION_ID_CONFIG, applicationId,
             StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "multi-state").toString(),
-            ArgusConfig.TOPICS_PREFIX, prefix,
-            ArgusConfig.TOPICS_PARTITIONS, "3",
-            ArgusConfig.HTTP_PORT, "0"));
+            QueryConfig.TOPICS_PREFIX, prefix,
+            QueryConfig.TOPICS_PARTITIONS, "3",
+            QueryConfig.HTTP_PORT, "0"));
     }
 
     private static String event(String type, String batch, Map<String, Object> fields) throws Exception {

@@ -2,8 +2,8 @@ package io.argus.query.local;
 
 import io.argus.embedded.ApicurioDistribution;
 import io.argus.embedded.StandaloneKafkaBroker;
+import io.argus.query.QueryConfig;
 import io.argus.query.QueryService;
-import io.argus.streams.app.ArgusConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -81,15 +81,15 @@ public final class LocalArgus implements AutoCloseable {
         long started = System.nanoTime();
         // Once the data directory is ours (else "already running" says more), and before the registry starts.
         LocalStack stack = LocalStack.startKafkaAndRegistry(dataDir, kafkaPort, distribution,
-            () -> requireFreeHttpPort(ArgusConfig.load(Optional.empty(), environment)));
+            () -> requireFreeHttpPort(QueryConfig.load(Optional.empty(), environment)));
         long stackReady = System.nanoTime();
         try {
-            ArgusConfig config = config(environment, stack);
+            QueryConfig config = config(environment, stack);
             QueryService service = startService(config, clock);
             LocalArgus argus;
             try {
                 service.fold().awaitRunning(FOLD_RUNNING_TIMEOUT);
-                argus = new LocalArgus(stack, service, config.get(ArgusConfig.HTTP_HOST), new StartTimes(
+                argus = new LocalArgus(stack, service, config.get(QueryConfig.HTTP_HOST), new StartTimes(
                     millis(stackReady - started), millis(System.nanoTime() - stackReady)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -108,9 +108,9 @@ public final class LocalArgus implements AutoCloseable {
     }
 
     /** The HTTP port must be free before anything starts. */
-    private static void requireFreeHttpPort(ArgusConfig config) {
-        int port = config.getInt(ArgusConfig.HTTP_PORT);
-        String host = config.get(ArgusConfig.HTTP_HOST);
+    private static void requireFreeHttpPort(QueryConfig config) {
+        int port = config.getInt(QueryConfig.HTTP_PORT);
+        String host = config.get(QueryConfig.HTTP_HOST);
         if (port == 0) {
             return;
         }
@@ -123,13 +123,13 @@ public final class LocalArgus implements AutoCloseable {
         }
     }
 
-    private static QueryService startService(ArgusConfig config, Clock clock) {
+    private static QueryService startService(QueryConfig config, Clock clock) {
         try {
             return QueryService.start(config, clock);
         } catch (RuntimeException e) {
             if (LocalStack.portTaken(e)) {
-                throw new CannotStartException("Port " + config.get(ArgusConfig.HTTP_PORT) + " on "
-                    + config.get(ArgusConfig.HTTP_HOST) + " is taken by another process: set ARGUS_HTTP_PORT to a "
+                throw new CannotStartException("Port " + config.get(QueryConfig.HTTP_PORT) + " on "
+                    + config.get(QueryConfig.HTTP_HOST) + " is taken by another process: set ARGUS_HTTP_PORT to a "
                     + "free port", e);
             }
             throw e;
@@ -137,8 +137,8 @@ public final class LocalArgus implements AutoCloseable {
     }
 
     /** The fold and the API against the local stack; the rest of the environment still applies. */
-    static ArgusConfig config(Map<String, String> environment, LocalStack stack) {
-        ArgusConfig local = LocalStack.config(environment, stack.dataDir(), stack.endpoints());
+    static QueryConfig config(Map<String, String> environment, LocalStack stack) {
+        QueryConfig local = LocalStack.config(environment, stack.dataDir(), stack.endpoints());
         Map<String, String> membership = new HashMap<>();
         // One instance per broker: static membership lets a restart (even after kill -9) take over its
         // partitions at once instead of waiting for the dead member's session to expire.
@@ -150,7 +150,7 @@ public final class LocalArgus implements AutoCloseable {
         }
         // The broker is ours and dies with the fold: a transaction it forgot across a kill -9 is closed here.
         if (!environment.containsKey("ARGUS_TRANSACTIONS_HANGING")) {
-            membership.put(ArgusConfig.TRANSACTIONS_HANGING, "abort");
+            membership.put(QueryConfig.TRANSACTIONS_HANGING, "abort");
         }
         return local.with(membership);
     }

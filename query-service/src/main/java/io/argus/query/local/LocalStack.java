@@ -4,7 +4,7 @@ import io.argus.embedded.ApicurioDistribution;
 import io.argus.embedded.ApicurioRegistry;
 import io.argus.embedded.RegistryClassData;
 import io.argus.embedded.StandaloneKafkaBroker;
-import io.argus.streams.app.ArgusConfig;
+import io.argus.query.QueryConfig;
 import io.argus.streams.topology.StateSerde;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -157,15 +157,15 @@ final class LocalStack implements AutoCloseable {
      */
     public static final String APPLICATION_ID = "argus-layout-" + StateSerde.FORMAT;
 
-    static ArgusConfig config(Map<String, String> environment, Path dataDir, LocalEndpoints endpoints) {
+    static QueryConfig config(Map<String, String> environment, Path dataDir, LocalEndpoints endpoints) {
         Map<String, String> local = new HashMap<>();
         if (!environment.containsKey("ARGUS_APPLICATION_ID")) {
             local.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         }
         local.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers());
-        endpoints.registryUrl().ifPresent(url -> local.put(ArgusConfig.REGISTRY_URL, url));
+        endpoints.registryUrl().ifPresent(url -> local.put(QueryConfig.REGISTRY_URL, url));
         local.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve(STREAMS_DIR).toString());
-        return ArgusConfig.load(Optional.empty(), environment).with(local);
+        return QueryConfig.load(Optional.empty(), environment).with(local);
     }
 
     /**

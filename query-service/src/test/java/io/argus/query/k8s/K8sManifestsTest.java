@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.argus.streams.app.ArgusConfig;
+import io.argus.query.QueryConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -56,7 +56,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Renders k8s/overlays/dev and k8s/overlays/prod (with {@link Kustomize}, no binary needed), reads every document
  * into its typed fabric8 or Strimzi model (an unknown field fails), and checks the deployment against what the
  * service documents: environment variable names against the configuration tables of streams-app/README.md and
- * query-service/README.md (and ArgusConfig), ports, probes on real routes, references between objects, topics,
+ * query-service/README.md (and QueryConfig), ports, probes on real routes, references between objects, topics,
  * and the differences between the overlays.
  */
 class K8sManifestsTest {
@@ -160,14 +160,14 @@ class K8sManifestsTest {
     void environmentVariablesAreDocumentedConfigurationKeys(String overlay) throws Exception {
         Rendered rendered = render(overlay);
         Set<String> documented = documentedEnvironmentVariables();
-        Set<String> inCode = ArgusConfig.environmentVariables();
+        Set<String> inCode = QueryConfig.environmentVariables();
         Set<String> kafkaSettings = StreamsConfig.configDef().names();
         Map<String, EnvVar> environment = rendered.environment(rendered.argus().getSpec().getTemplate(), rendered.argusContainer());
         for (String name : environment.keySet()) {
             if (NON_ARGUS_VARIABLES.contains(name)) {
                 continue;
             }
-            // A variable ArgusConfig names, or a Kafka passthrough.
+            // A variable QueryConfig names, or a Kafka passthrough.
             if (inCode.contains(name)) {
                 assertThat(documented).as("%s is in a README configuration table", name).contains(name);
             } else {

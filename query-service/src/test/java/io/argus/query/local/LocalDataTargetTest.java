@@ -3,7 +3,7 @@ package io.argus.query.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.argus.streams.app.ArgusConfig;
+import io.argus.query.QueryConfig;
 import io.argus.streams.app.CommandTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,9 +39,9 @@ class LocalDataTargetTest {
 
         assertThat(endpoints.bootstrapServers()).isEqualTo("127.0.0.1:19092");
         assertThat(endpoints.registryUrl()).contains("http://127.0.0.1:35001/apis/ccompat/v7");
-        ArgusConfig config = LocalStack.config(Map.of("ARGUS_APPLICATION_ID", "argus-v2"), dataDir, endpoints);
+        QueryConfig config = LocalStack.config(Map.of("ARGUS_APPLICATION_ID", "argus-v2"), dataDir, endpoints);
         assertThat(config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("127.0.0.1:19092");
-        assertThat(config.get(ArgusConfig.REGISTRY_URL)).isEqualTo("http://127.0.0.1:35001/apis/ccompat/v7");
+        assertThat(config.get(QueryConfig.REGISTRY_URL)).isEqualTo("http://127.0.0.1:35001/apis/ccompat/v7");
         assertThat(config.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(dataDir.resolve("streams").toString());
         assertThat(config.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("argus-v2");
     }

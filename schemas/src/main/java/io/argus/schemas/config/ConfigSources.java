@@ -7,14 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The layers every Argus process reads its configuration from, after its built-in defaults: a properties file, then
- * environment variables. One convention for the service and the launcher SDK: named variables
- * ({@code ARGUS_KAFKA_BOOTSTRAP}) map to keys, and any other {@code ARGUS_KAFKA_<KEY>} passes a Kafka client setting
- * through, upper case with dots as underscores ({@code ARGUS_KAFKA_SECURITY_PROTOCOL=SASL_SSL}).
+ * The layers every Argus process reads its configuration from, each over the one before: the defaults its
+ * configuration class declares ({@link ConfigKeys}), a properties file, then environment variables. One convention
+ * for the fold, the query service and the launcher SDK: named variables ({@code ARGUS_KAFKA_BOOTSTRAP}) map to keys,
+ * and any other {@code ARGUS_KAFKA_<KEY>} passes a Kafka client setting through, upper case with dots as underscores
+ * ({@code ARGUS_KAFKA_SECURITY_PROTOCOL=SASL_SSL} sets {@code security.protocol=SASL_SSL}).
  */
 public final class ConfigSources {
 
@@ -23,6 +25,18 @@ public final class ConfigSources {
     public static final String KAFKA_PASSTHROUGH_PREFIX = "ARGUS_KAFKA_";
 
     private ConfigSources() {
+    }
+
+    /**
+     * The declared defaults, then the file ({@code file}, else the one {@code ARGUS_CONFIG_FILE} names, else none),
+     * then the environment.
+     */
+    public static Map<String, String> layered(ConfigKeys keys, Optional<Path> file, Map<String, String> environment) {
+        Map<String, String> values = new TreeMap<>(keys.defaults());
+        file.or(() -> Optional.ofNullable(environment.get(CONFIG_FILE_VARIABLE)).map(Path::of))
+            .ifPresent(path -> values.putAll(readFile(path)));
+        values.putAll(fromEnvironment(environment, keys.environmentVariables()));
+        return values;
     }
 
     /** The keys and values of a properties file, trimmed; a missing file is an error that names it. */

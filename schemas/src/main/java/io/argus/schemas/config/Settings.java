@@ -1,5 +1,6 @@
 package io.argus.schemas.config;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -7,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * Resolved configuration: keys to values, read through typed getters whose errors name the key and the bad value.
- * The service's and the launcher SDK's configurations extend it with their own keys and views.
+ * Each process's configuration class (the fold's, the query service's, the launcher SDK's) extends it with the keys
+ * it declares and typed views of them.
  */
 public class Settings {
 
@@ -45,6 +47,15 @@ public class Settings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'", e);
         }
+    }
+
+    /** A positive number of milliseconds. */
+    public Duration getMillis(String key) {
+        long millis = getLong(key);
+        if (millis <= 0) {
+            throw new IllegalArgumentException(key + " must be > 0, got " + millis);
+        }
+        return Duration.ofMillis(millis);
     }
 
     public boolean getBoolean(String key) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,5 +46,34 @@ class ConfigSourcesTest {
         assertThatThrownBy(() -> settings.getLong("bad")).hasMessage("bad must be a whole number, got 'twelve'");
         assertThatThrownBy(() -> settings.getBoolean("flag")).hasMessage("flag must be true or false, got 'yes'");
         assertThatThrownBy(() -> settings.get("absent")).hasMessage("missing configuration key absent");
+        assertThat(settings.getMillis("n")).hasMillis(12);
+        assertThatThrownBy(() -> new Settings(Map.of("t", "0")) {
+        }.getMillis("t")).hasMessage("t must be > 0, got 0");
+    }
+
+    @Test
+    void defaultsThenTheFileThenTheEnvironment(@TempDir Path dir) throws Exception {
+        ConfigKeys keys = ConfigKeys.builder()
+            .key("a", "ARGUS_A", "default-a")
+            .key("b", null, "default-b")
+            .key("c", "ARGUS_C", null)
+            .keyDefaultedWhereRead("d", null, "applied-later")
+            .build();
+        Path file = Files.writeString(dir.resolve("argus.properties"), "a=file-a\nb=file-b\n");
+
+        Map<String, String> values = ConfigSources.layered(keys, Optional.empty(),
+            Map.of("ARGUS_CONFIG_FILE", file.toString(), "ARGUS_A", "env-a", "ARGUS_KAFKA_LINGER_MS", "5"));
+
+        assertThat(values).containsExactlyInAnyOrderEntriesOf(Map.of("a", "env-a", "b", "file-b", "linger.ms", "5"));
+        assertThat(ConfigSources.layered(keys, Optional.empty(), Map.of()))
+            .containsExactlyInAnyOrderEntriesOf(Map.of("a", "default-a", "b", "default-b"));
+    }
+
+    @Test
+    void aKeyIsDeclaredOnce() {
+        ConfigKeys one = ConfigKeys.builder().key("a", null, "1").build();
+
+        assertThatThrownBy(() -> one.plus(one)).hasMessage("a is declared twice");
+        assertThat(one.plus(ConfigKeys.builder().key("b", "ARGUS_B", null).build()).names()).containsExactly("a", "b");
     }
 }

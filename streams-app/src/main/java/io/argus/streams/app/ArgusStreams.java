@@ -14,6 +14,7 @@ import io.argus.streams.topology.FoldCounters;
 import io.argus.streams.topology.MemoryBudget;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -38,23 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class ArgusStreams implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArgusStreams.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    /**
-     * The commit interval unless one is configured (a rebuild sets its own). HTTP reads see the fold's state before
-     * it commits, so this does not delay them; 500 ms folded 28% faster than exactly-once's 100 ms with the same
-     * freshness (docs/benchmarks.md). It delays views on argus.batch-views by up to this much, and a crash redoes up
-     * to this much work.
-     */
-    static final String COMMIT_INTERVAL_MS = "500";
-    /**
-     * How the fold's consumer fetches unless configured: a fetch returns once 64 KiB arrived or 20 ms passed,
-     * instead of Kafka's default of every single record at once. Under a steady trickle of small events the fold
-     * then handles them in batches rather than one fetch, one poll loop and one broker wake-up per event, which took
-     * a third of the CPU of single-event ingest; it makes an event visible up to 20 ms later.
-     */
-    static final Map<String, String> FETCH_DEFAULTS = Map.of(
-        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 << 10),
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+    /** The main consumer's fetch settings the fold defaults ({@link ArgusConfig}, with why). */
+    private static final List<String> FETCH_KEYS = List.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
     /** What Kafka Streams gives its producers' {@code transaction.timeout.ms} under exactly-once. */
     private static final long STREAMS_TRANSACTION_TIMEOUT_MS = 10_000;
 
@@ -89,7 +76,8 @@ public final class ArgusStreams implements AutoCloseable {
             new MemoryBudget(config.getLong(ArgusConfig.FOLD_CACHE_MAX_BYTES)),
             new EventPlacement(eventPartitions, copiedBelow));
         this.streams = new KafkaStreams(topology, streamsProperties(config));
-        streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(10, Duration.ofMinutes(10), System::nanoTime));
+        streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(config.getInt(ArgusConfig.THREAD_FAILURES_MAX),
+            config.getMillis(ArgusConfig.THREAD_FAILURES_WINDOW_MS), System::nanoTime));
         streams.setStateListener((next, previous) -> {
             LOG.info("Kafka Streams {} -> {}", previous, next);
             if (next == KafkaStreams.State.RUNNING) {
@@ -101,8 +89,10 @@ public final class ArgusStreams implements AutoCloseable {
     /** The configured Streams settings over the fold's own defaults: the commit interval and the fetch batching. */
     static Properties streamsProperties(ArgusConfig config) {
         Properties properties = config.streamsProperties();
-        properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
-        FETCH_DEFAULTS.forEach((key, value) -> defaultMainConsumerSetting(properties, key, value));
+        properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+            ArgusConfig.keys().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).requireDefault());
+        FETCH_KEYS.forEach(key -> defaultMainConsumerSetting(properties, key,
+            ArgusConfig.keys().get(StreamsConfig.mainConsumerPrefix(key)).requireDefault()));
         return properties;
     }
 
@@ -179,7 +169,7 @@ public final class ArgusStreams implements AutoCloseable {
     @Override
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(CLOSE_TIMEOUT));
+            .withTimeout(config.getMillis(ArgusConfig.CLOSE_TIMEOUT_MS)));
         if (hangingTransactions != null) {
             hangingTransactions.close();
         }
