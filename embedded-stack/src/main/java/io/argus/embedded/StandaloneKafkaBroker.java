@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A persistent one-node Kafka (KRaft, combined broker and controller) inside this JVM, for the local Argus: unlike
- * {@link EmbeddedKafkaCluster}, its data stays in the given directory and survives restarts with the same cluster id.
+ * the test stack's throw-away cluster, its data stays in the given directory and survives restarts with the same
+ * cluster id.
  *
  * <p>The directory holds {@value #LOCK_FILE} (locked while the broker runs, with the owner's pid), the
  * {@value #CONFIG_FILE} it was started with, and the log directory {@value #LOG_DIR} (records, metadata log,
