@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One owner for a directory (a spool, a broker's data): an exclusive OS lock on a file in it, with the owner's pid
@@ -18,10 +20,19 @@ import java.util.OptionalLong;
  */
 public final class OwnerLock implements AutoCloseable {
 
+    /**
+     * The files this JVM holds. The OS lock belongs to the process, and on Linux closing any channel on the file
+     * drops it: a refused second owner must not even open the file, or it would free it for other processes.
+     */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
+    private final Path heldAs;
     private final FileChannel channel;
     private final FileLock lock;
+    private boolean closed;
 
-    private OwnerLock(FileChannel channel, FileLock lock) {
+    private OwnerLock(Path heldAs, FileChannel channel, FileLock lock) {
+        this.heldAs = heldAs;
         this.channel = channel;
         this.lock = lock;
     }
@@ -33,9 +44,14 @@ public final class OwnerLock implements AutoCloseable {
      * @throws IOException when the file cannot be opened, locked or written
      */
     public static OwnerLock acquire(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+        Path heldAs = file.toAbsolutePath().getParent().toRealPath().resolve(file.getFileName());
+        if (!HELD_HERE.add(heldAs)) {
+            throw new HeldException(file, OptionalLong.of(ProcessHandle.current().pid()));
+        }
+        FileChannel channel = null;
         try {
+            channel = FileChannel.open(heldAs, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
                 throw new HeldException(file, readPid(channel));
@@ -43,14 +59,15 @@ public final class OwnerLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
                 0);
-            return new OwnerLock(channel, lock);
+            return new OwnerLock(heldAs, channel, lock);
         } catch (IOException | RuntimeException e) {
             closeAfterFailure(channel, e);
+            HELD_HERE.remove(heldAs);
             throw e;
         }
     }
 
-    /** Null when someone else holds it: another process, or (the OS lock being per process) this JVM. */
+    /** Null when another process holds it (or, outside this class, this JVM). */
     private static FileLock tryLock(FileChannel channel) throws IOException {
         try {
             return channel.tryLock();
@@ -72,6 +89,9 @@ public final class OwnerLock implements AutoCloseable {
     }
 
     private static void closeAfterFailure(FileChannel channel, Exception failure) {
+        if (channel == null) {
+            return;
+        }
         try {
             channel.close();
         } catch (IOException e) {
@@ -81,13 +101,18 @@ public final class OwnerLock implements AutoCloseable {
 
     /** Releases the lock. Idempotent. The file stays: deleting it would let a third process lock a new file. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             if (lock.isValid()) {
                 lock.release();
             }
         } finally {
             channel.close();
+            HELD_HERE.remove(heldAs);
         }
     }
 

@@ -87,6 +87,23 @@ class OwnerLockTest {
         OwnerLock.acquire(file).close();
     }
 
+    @Test
+    void aSecondOwnerRefusedInThisJvmLeavesTheLockHeldAgainstOtherProcesses() throws Exception {
+        Path file = dir.resolve("owner.lock");
+        try (OwnerLock owner = OwnerLock.acquire(file)) {
+            assertThatThrownBy(() -> OwnerLock.acquire(file)).isInstanceOf(OwnerLock.HeldException.class);
+            assertThatThrownBy(() -> OwnerLock.acquire(dir.resolve(".").resolve("owner.lock")))
+                .as("the same file by another path").isInstanceOf(OwnerLock.HeldException.class);
+
+            holder = new ProcessBuilder(javaCommand("-cp", System.getProperty("java.class.path"),
+                LockHolder.class.getName(), file.toString())).redirectErrorStream(true).start();
+            BufferedReader said = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                StandardCharsets.UTF_8));
+            assertThat(said.readLine()).as("the other process's first line").contains("HeldException")
+                .contains("(pid " + ProcessHandle.current().pid() + ")");
+        }
+    }
+
     private static String[] javaCommand(String... args) {
         String[] command = new String[args.length + 1];
         command[0] = Path.of(System.getProperty("java.home"), "bin", "java").toString();
