@@ -139,7 +139,7 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Idempotent. The lock file stays: deleting it would let a third process lock a different file. */
+    /** Idempotent; a failure is logged, not thrown, so that it never hides why the broker stopped. */
     private static void release(OwnerLock lock) {
         try {
             lock.close();
