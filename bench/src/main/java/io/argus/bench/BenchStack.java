@@ -2,7 +2,7 @@ package io.argus.bench;
 
 import io.argus.embedded.ApicurioDistribution;
 import io.argus.embedded.ApicurioRegistry;
-import io.argus.embedded.EmbeddedKafkaCluster;
+import io.argus.teststack.EmbeddedKafkaCluster;
 import java.nio.file.Path;
 import java.util.Map;
 

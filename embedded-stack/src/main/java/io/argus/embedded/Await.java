@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * Polls a condition until it holds or a deadline passes. Start-up and topic creation finish at times nobody
  * can predict, so code waits for the observable state it needs, never for a fixed time.
  */
-final class Await {
+public final class Await {
 
     private static final long FIRST_PAUSE_MS = 10;
     private static final long MAX_PAUSE_MS = 200;
@@ -18,7 +18,7 @@ final class Await {
     }
 
     /** Returns the first value the probe yields; an exception from the probe counts as "not yet". */
-    static <T> T value(String what, Duration timeout, Callable<Optional<T>> probe) {
+    public static <T> T value(String what, Duration timeout, Callable<Optional<T>> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMs = FIRST_PAUSE_MS;
         Exception lastFailure = null;
@@ -44,7 +44,7 @@ final class Await {
         }
     }
 
-    static void condition(String what, Duration timeout, Callable<Boolean> probe) {
+    public static void condition(String what, Duration timeout, Callable<Boolean> probe) {
         value(what, timeout, () -> probe.call() ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
 

@@ -2,34 +2,18 @@ package io.argus.embedded;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
-
-/** What a one-node combined broker/controller needs to behave like a small production cluster. */
-final class SingleNodeKafkaSettings {
+/**
+ * What a one-node combined broker/controller needs to behave like a small production cluster: the local Argus's
+ * {@link StandaloneKafkaBroker} and the test stack's in-JVM cluster start from the same settings.
+ */
+public final class SingleNodeKafkaSettings {
 
     private SingleNodeKafkaSettings() {
     }
 
-    /**
-     * The test kit defaults to the newest, unstable metadata version. Production code runs against released
-     * versions, so pin the latest production one and give every production feature its default level there.
-     * Turning the unstable flags off without this pin sends the controller into a fatal retry loop.
-     */
-    static BootstrapMetadata productionBootstrap() {
-        MetadataVersion version = MetadataVersion.latestProduction();
-        Map<String, Short> featureLevels = Feature.PRODUCTION_FEATURES.stream()
-                .collect(Collectors.toMap(Feature::featureName, feature -> feature.defaultLevel(version),
-                        (first, second) -> first, TreeMap::new));
-        return BootstrapMetadata.fromVersions(version, featureLevels, "argus");
-    }
-
     /** Defaults first, then the caller's overrides. */
-    static Map<String, String> brokerConfig(Map<String, String> overrides) {
+    public static Map<String, String> brokerConfig(Map<String, String> overrides) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("unstable.api.versions.enable", "false");
         config.put("unstable.feature.versions.enable", "false");

@@ -9,14 +9,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +20,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import io.argus.lock.OwnerLock;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -39,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A persistent one-node Kafka (KRaft, combined broker and controller) inside this JVM, for the local Argus: unlike
- * {@link EmbeddedKafkaCluster}, its data stays in the given directory and survives restarts with the same cluster id.
+ * the test stack's throw-away cluster, its data stays in the given directory and survives restarts with the same
+ * cluster id.
  *
  * <p>The directory holds {@value #LOCK_FILE} (locked while the broker runs, with the owner's pid), the
  * {@value #CONFIG_FILE} it was started with, and the log directory {@value #LOG_DIR} (records, metadata log,
@@ -61,11 +58,11 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
     private final String clusterId;
     private final String bootstrapServers;
     private final KafkaRaftServer server;
-    private final DataDirLock lock;
+    private final OwnerLock lock;
     private boolean closed;
 
     private StandaloneKafkaBroker(Path dataDir, String clusterId, String bootstrapServers, KafkaRaftServer server,
-            DataDirLock lock) {
+            OwnerLock lock) {
         this.dataDir = dataDir;
         this.clusterId = clusterId;
         this.bootstrapServers = bootstrapServers;
@@ -97,7 +94,7 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
         long started = System.nanoTime();
         Path dir = dataDir.toAbsolutePath().normalize();
         createDirectories(dir);
-        DataDirLock lock = DataDirLock.acquire(dir);
+        OwnerLock lock = lock(dir);
         KafkaRaftServer server = null;
         try {
             whenLocked.run();
@@ -122,8 +119,32 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
             if (server != null) {
                 stop(server, e);
             }
-            lock.release();
+            release(lock);
             throw e;
+        }
+    }
+
+    /**
+     * Two brokers on one data directory would corrupt it. The OS drops the lock when the process dies, so a crash
+     * (even {@code kill -9}) never leaves a stale lock behind.
+     */
+    private static OwnerLock lock(Path dir) {
+        Path file = dir.resolve(LOCK_FILE);
+        try {
+            return OwnerLock.acquire(file);
+        } catch (OwnerLock.HeldException e) {
+            throw new DataDirectoryInUseException(dir, e.ownerPid());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not lock " + file, e);
+        }
+    }
+
+    /** Idempotent; a failure is logged, not thrown, so that it never hides why the broker stopped. */
+    private static void release(OwnerLock lock) {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("Could not release the lock on the Kafka data directory", e);
         }
     }
 
@@ -273,7 +294,7 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } finally {
-            lock.release();
+            release(lock);
         }
         LOG.debug("Kafka at {} stopped in {} ms", bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -301,82 +322,6 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
         /** The pid the owner wrote into the lock file, when it could be read. */
         public OptionalLong ownerPid() {
             return ownerPid;
-        }
-    }
-
-    /**
-     * An exclusive OS lock on {@value #LOCK_FILE}. The OS drops it when the process dies, so a crash (even
-     * {@code kill -9}) never leaves a stale lock behind; the pid inside is only for the message.
-     */
-    private static final class DataDirLock {
-        private final FileChannel channel;
-        private final FileLock lock;
-
-        private DataDirLock(FileChannel channel, FileLock lock) {
-            this.channel = channel;
-            this.lock = lock;
-        }
-
-        static DataDirLock acquire(Path dir) {
-            Path file = dir.resolve(LOCK_FILE);
-            FileChannel channel = null;
-            try {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                FileLock lock;
-                try {
-                    lock = channel.tryLock();
-                } catch (OverlappingFileLockException sameJvm) {
-                    lock = null;
-                }
-                if (lock == null) {
-                    OptionalLong owner = readPid(channel);
-                    channel.close();
-                    throw new DataDirectoryInUseException(dir, owner);
-                }
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + System.lineSeparator())
-                        .getBytes(StandardCharsets.US_ASCII)), 0);
-                channel.force(false);
-                return new DataDirLock(channel, lock);
-            } catch (IOException e) {
-                closeQuietly(channel, e);
-                throw new UncheckedIOException("Could not lock " + file, e);
-            }
-        }
-
-        private static OptionalLong readPid(FileChannel channel) {
-            try {
-                ByteBuffer buffer = ByteBuffer.allocate(32);
-                channel.read(buffer, 0);
-                String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).strip();
-                return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
-            } catch (IOException | NumberFormatException e) {
-                return OptionalLong.empty();
-            }
-        }
-
-        private static void closeQuietly(FileChannel channel, Exception failure) {
-            if (channel == null) {
-                return;
-            }
-            try {
-                channel.close();
-            } catch (IOException e) {
-                failure.addSuppressed(e);
-            }
-        }
-
-        /** Idempotent. The lock file stays: deleting it would let a third process lock a different file. */
-        void release() {
-            try {
-                if (lock.isValid()) {
-                    lock.release();
-                }
-                channel.close();
-            } catch (IOException e) {
-                LOG.warn("Could not release the lock on the Kafka data directory", e);
-            }
         }
     }
 }

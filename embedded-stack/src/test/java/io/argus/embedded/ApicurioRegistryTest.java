@@ -2,10 +2,14 @@ package io.argus.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import java.nio.file.Path;
 
-@ExtendWith(RealKafkaAndRegistry.class)
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How the registry answers, as a Confluent client sees it; one registry for the class, each test its own subject. */
 class ApicurioRegistryTest {
 
     private static final String RUN_V1 = """
@@ -28,11 +32,19 @@ class ApicurioRegistryTest {
             {"type":"record","name":"Run","namespace":"io.argus.test",
              "fields":[{"name":"id","type":"string"},{"name":"host","type":"string","default":"unknown"}]}""";
 
-    private final ApicurioRegistry registry;
+    private static ApicurioRegistry registry;
     private final CcompatHttp http = new CcompatHttp();
 
-    ApicurioRegistryTest(ApicurioRegistry registry) {
-        this.registry = registry;
+    @BeforeAll
+    static void startRegistry(@TempDir Path workDir) {
+        registry = ApicurioRegistry.start(ApicurioDistribution.locate(), workDir);
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     @Test
@@ -55,7 +67,7 @@ class ApicurioRegistryTest {
 
     @Test
     void theSameSchemaGetsTheSameIdEvenWhenReformatted() throws Exception {
-        String subject = TestNames.unique("run") + "-value";
+        String subject = "run-reformatted-value";
 
         CcompatHttp.Response first = http.register(registry.confluentApiUrl(), subject, RUN_V1);
         CcompatHttp.Response again = http.register(registry.confluentApiUrl(), subject, RUN_V1);
@@ -73,7 +85,7 @@ class ApicurioRegistryTest {
 
     @Test
     void backwardCompatibilityIsEnforced() throws Exception {
-        String subject = TestNames.unique("run") + "-value";
+        String subject = "run-evolved-value";
         assertThat(http.register(registry.confluentApiUrl(), subject, RUN_V1).status()).isEqualTo(200);
 
         CcompatHttp.Response rejected = http.register(registry.confluentApiUrl(), subject, RUN_V2_INCOMPATIBLE);

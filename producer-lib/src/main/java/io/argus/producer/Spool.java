@@ -1,5 +1,6 @@
 package io.argus.producer;
 
+import io.argus.lock.OwnerLock;
 import io.argus.schemas.avro.ArgusEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class Spool implements AutoCloseable {
 
     static final String EVENTS_FILE = "events.spool";
+    /** One Reporter per spool directory: two appending to one file would interleave their frames. */
+    static final String LOCK_FILE = "spool.lock";
     static final String POSITION_FILE = "delivered.position";
 
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
@@ -37,14 +40,14 @@ final class Spool implements AutoCloseable {
 
     private final Path dir;
     private final long maxBytes;
-    private final SpoolLock lock;
+    private final OwnerLock lock;
     private final SpoolFrames frames;
     private final SpoolCodec codec;
     private long delivered;
     private int pendingRecords;
     private boolean closed;
 
-    private Spool(Path dir, long maxBytes, SpoolLock lock, SpoolFrames frames, SpoolCodec codec, long delivered,
+    private Spool(Path dir, long maxBytes, OwnerLock lock, SpoolFrames frames, SpoolCodec codec, long delivered,
                   int pendingRecords) {
         this.dir = dir;
         this.maxBytes = maxBytes;
@@ -60,11 +63,11 @@ final class Spool implements AutoCloseable {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException(ReporterConfig.SPOOL_MAX_BYTES + " must be > 0, got " + maxBytes);
         }
-        SpoolLock lock = null;
+        OwnerLock lock = null;
         SpoolFrames frames = null;
         try {
             Files.createDirectories(dir);
-            lock = SpoolLock.acquire(dir);
+            lock = lock(dir);
             SpoolCodec codec = SpoolCodec.open(dir);
             frames = SpoolFrames.open(dir.resolve(EVENTS_FILE));
             long delivered = readPosition(dir);
@@ -89,6 +92,17 @@ final class Spool implements AutoCloseable {
                 throw new UncheckedIOException("cannot open the Argus spool " + dir + ": " + io.getMessage(), io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    private static OwnerLock lock(Path dir) throws IOException {
+        try {
+            return OwnerLock.acquire(dir.resolve(LOCK_FILE));
+        } catch (OwnerLock.HeldException e) {
+            throw new IllegalStateException("the Argus spool " + dir + " is in use by another Reporter"
+                + (e.ownerPid().isPresent() ? " (pid " + e.ownerPid().getAsLong() + ")" : "")
+                + ": one Reporter per spool directory; close that one first or set " + ReporterConfig.SPOOL_DIR
+                + " to another directory", e);
         }
     }
 
@@ -211,7 +225,7 @@ final class Spool implements AutoCloseable {
             scan.fileSize() - scan.validEnd(), scan.validEnd(), aside.getFileName());
     }
 
-    private static void closeQuietly(SpoolFrames frames, SpoolLock lock, Exception failure) {
+    private static void closeQuietly(SpoolFrames frames, OwnerLock lock, Exception failure) {
         try {
             if (frames != null) {
                 frames.sync();

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.argus.embedded.FreePorts;
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.StandaloneKafkaBroker;
-import io.argus.embedded.TestNames;
 import io.argus.schemas.ArgusTopics;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.JobDone;
 import io.argus.schemas.avro.JobStart;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.io.IOException;
 
 import java.nio.file.Files;

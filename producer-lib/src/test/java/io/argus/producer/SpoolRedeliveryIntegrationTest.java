@@ -3,12 +3,12 @@ package io.argus.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.JobDone;
 import io.argus.schemas.avro.JobStart;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,8 +1,8 @@
 package io.argus.producer;
 
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
 import io.argus.schemas.ArgusTopics;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

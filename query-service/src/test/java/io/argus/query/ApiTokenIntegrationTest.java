@@ -3,10 +3,10 @@ package io.argus.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -28,8 +28,9 @@ class ArchitectureRulesTest {
     private static final List<String> HTTP = List.of("io.javalin", "org.eclipse.jetty", "jakarta.servlet");
     private static final List<String> BROKER = List.of("kafka.", "org.apache.kafka.server", "org.apache.kafka.raft",
         "org.apache.kafka.controller", "org.apache.kafka.storage", "org.apache.kafka.metadata");
-    private static final List<String> TEST_STACK = List.of("org.junit", "io.argus.embedded.RealKafkaAndRegistry",
-        "io.argus.embedded.SharedTestStack", "io.argus.embedded.TestNames");
+    /** The test-stack module, JUnit and Kafka's test kit: no main code but the test stack's own and the bench's. */
+    private static final List<String> TEST_STACK = List.of("io.argus.teststack", "org.junit",
+        "org.apache.kafka.common.test");
 
     /** A part of the code (a module's main sources, or one package of them) and what it must not import. */
     private record Rule(String part, Path sources, List<String> forbidden) {
@@ -44,26 +45,31 @@ class ArchitectureRulesTest {
         "streams-app/src/main/java/io/argus/streams/fold",
         List.of("org.apache.kafka", "org.rocksdb", "io.argus.streams.app", "io.argus.streams.topology",
             "io.argus.streams.view", "io.argus.query", "io.argus.embedded", "java.time.Clock", "java.util.Random",
-            "java.util.UUID"), HTTP, BROKER);
+            "java.util.UUID"), HTTP, BROKER, TEST_STACK);
 
     private static final List<Rule> RULES = List.of(
+        Rule.of("owner-lock: the JDK only", "owner-lock/src/main/java",
+            List.of("io.argus.schemas", "io.argus.registry", "io.argus.streams", "io.argus.query", "io.argus.producer",
+                "io.argus.embedded", "io.argus.teststack", "org.", "com.", "kafka.", "io.javalin", "jakarta.")),
         Rule.of("schemas: events, topics, wire format", "schemas/src/main/java",
             List.of("io.argus.streams", "io.argus.query", "io.argus.producer", "io.argus.embedded",
-                "org.apache.kafka.streams"), HTTP, BROKER),
+                "org.apache.kafka.streams"), HTTP, BROKER, TEST_STACK),
         Rule.of("registry-client", "registry-client/src/main/java",
             List.of("io.argus.schemas", "io.argus.streams", "io.argus.query", "io.argus.producer",
-                "io.argus.embedded", "org.apache.kafka"), HTTP, BROKER),
+                "io.argus.embedded", "io.argus.lock", "org.apache.kafka"), HTTP, BROKER, TEST_STACK),
         Rule.of("producer-lib: the SDK", "producer-lib/src/main/java",
             List.of("io.argus.streams", "io.argus.query", "io.argus.embedded", "org.apache.kafka.streams",
-                "org.rocksdb"), HTTP, BROKER),
+                "org.rocksdb"), HTTP, BROKER, TEST_STACK),
         FOLD,
         Rule.of("streams-app: topology, stores, commands", "streams-app/src/main/java",
-            List.of("io.argus.query", "io.argus.producer", "io.argus.embedded"), HTTP, BROKER),
+            List.of("io.argus.query", "io.argus.producer", "io.argus.embedded"), HTTP, BROKER, TEST_STACK),
         Rule.of("query-service: the HTTP API", "query-service/src/main/java/io/argus/query",
             List.of("io.argus.producer", "io.argus.embedded"), BROKER, TEST_STACK),
         Rule.of("query-service: the local Argus", "query-service/src/main/java/io/argus/query/local",
             List.of("io.argus.producer"), TEST_STACK),
-        Rule.of("embedded-stack: broker, registry, JUnit stack", "embedded-stack/src/main/java",
+        Rule.of("embedded-stack: the local Argus's broker and registry", "embedded-stack/src/main/java",
+            List.of("io.argus.streams", "io.argus.query", "io.argus.producer"), TEST_STACK),
+        Rule.of("test-stack: the JUnit stack over the broker and registry", "test-stack/src/main/java",
             List.of("io.argus.streams", "io.argus.query", "io.argus.producer")));
 
     @Test

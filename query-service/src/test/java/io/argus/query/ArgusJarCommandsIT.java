@@ -3,9 +3,9 @@ package io.argus.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,15 +3,15 @@ package io.argus.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.avro.BatchStart;
 import io.argus.schemas.avro.Heartbeat;
 import io.argus.schemas.avro.JobDone;
 import io.argus.schemas.avro.JobStart;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

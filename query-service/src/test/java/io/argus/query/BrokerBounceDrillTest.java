@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.embedded.FreePorts;
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
 import io.argus.embedded.StandaloneKafkaBroker;
-import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.io.IOException;
 
 import java.nio.file.Files;

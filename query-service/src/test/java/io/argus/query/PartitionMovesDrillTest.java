@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.streams.topology.EventPlacement;
 import io.argus.streams.view.ViewJson;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;

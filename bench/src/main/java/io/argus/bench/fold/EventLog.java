@@ -1,7 +1,6 @@
 package io.argus.bench.fold;
 
 import io.argus.bench.Waits;
-import io.argus.embedded.EmbeddedKafkaCluster;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.schemas.ArgusTopics;
 import io.argus.schemas.Topic;
@@ -9,6 +8,7 @@ import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.wire.ArgusEventDeserializer;
 import io.argus.schemas.wire.ArgusEventSerializer;
 import io.argus.streams.app.LogOffsets;
+import io.argus.teststack.EmbeddedKafkaCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.argus.streams.app;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,9 +1,9 @@
 package io.argus.streams.app;
 
-import io.argus.embedded.SharedTestStack;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.schemas.wire.ArgusEventSerializer;
+import io.argus.teststack.SharedTestStack;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

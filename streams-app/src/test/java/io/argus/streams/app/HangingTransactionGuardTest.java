@@ -3,7 +3,7 @@ package io.argus.streams.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.argus.embedded.EmbeddedKafkaCluster;
+import io.argus.teststack.EmbeddedKafkaCluster;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -3,14 +3,14 @@ package io.argus.streams.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.schemas.avro.ArgusEvent;
 import io.argus.streams.fold.TestEvents;
 import io.argus.streams.state.BatchState;
 import io.argus.streams.topology.ArgusTopology;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

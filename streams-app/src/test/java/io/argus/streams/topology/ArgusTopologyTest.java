@@ -3,9 +3,9 @@ package io.argus.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.argus.embedded.RealKafkaAndRegistry;
-import io.argus.embedded.SharedTestStack;
-import io.argus.embedded.TestNames;
+import io.argus.teststack.RealKafkaAndRegistry;
+import io.argus.teststack.SharedTestStack;
+import io.argus.teststack.TestNames;
 import io.argus.registry.HttpSchemaRegistryClient;
 import io.argus.registry.RegistryClientConfig;
 import io.argus.registry.SchemaRegistryClient;

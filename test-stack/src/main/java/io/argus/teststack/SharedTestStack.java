@@ -1,4 +1,4 @@
-package io.argus.embedded;
+package io.argus.teststack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
+import io.argus.embedded.ApicurioDistribution;
+import io.argus.embedded.ApicurioRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.argus.embedded;
+package io.argus.teststack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,8 @@
-package io.argus.embedded;
+package io.argus.teststack;
 
 import java.util.Set;
 
+import io.argus.embedded.ApicurioRegistry;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;

@@ -1,9 +1,10 @@
-package io.argus.embedded;
+package io.argus.teststack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
+import io.argus.embedded.ApicurioRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

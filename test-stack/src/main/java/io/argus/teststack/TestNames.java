@@ -1,4 +1,4 @@
-package io.argus.embedded;
+package io.argus.teststack;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;

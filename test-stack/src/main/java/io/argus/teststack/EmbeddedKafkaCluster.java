@@ -1,4 +1,4 @@
-package io.argus.embedded;
+package io.argus.teststack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,10 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
+import io.argus.embedded.Await;
+import io.argus.embedded.SingleNodeKafkaSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -19,6 +23,9 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +73,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     private static KafkaClusterTestKit build(Path dataDir, Map<String, String> brokerOverrides) {
-        TestKitNodes nodes = new TestKitNodes.Builder(SingleNodeKafkaSettings.productionBootstrap())
+        TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrap())
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
@@ -79,6 +86,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Could not configure the embedded Kafka cluster", e);
         }
+    }
+
+    /**
+     * The test kit defaults to the newest, unstable metadata version. Production code runs against released
+     * versions, so pin the latest production one and give every production feature its default level there.
+     * Turning the unstable flags off without this pin sends the controller into a fatal retry loop.
+     */
+    private static BootstrapMetadata productionBootstrap() {
+        MetadataVersion version = MetadataVersion.latestProduction();
+        Map<String, Short> featureLevels = Feature.PRODUCTION_FEATURES.stream()
+                .collect(Collectors.toMap(Feature::featureName, feature -> feature.defaultLevel(version),
+                        (first, second) -> first, TreeMap::new));
+        return BootstrapMetadata.fromVersions(version, featureLevels, "argus");
     }
 
     /** A directory of its own, so two clusters given the same base directory never share log dirs. */
