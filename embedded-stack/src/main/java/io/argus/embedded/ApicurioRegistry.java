@@ -210,7 +210,16 @@ public final class ApicurioRegistry implements AutoCloseable {
     /** Stops the child process: asks first, kills after a deadline. Idempotent and thread-safe. */
     @Override
     public void close() {
-        process.stop();
+        close(null);
+    }
+
+    /** As {@link #close()}, with {@code grace} (null: the usual deadline) for the JVM to exit once asked. */
+    public void close(Duration grace) {
+        if (grace == null) {
+            process.stop();
+        } else {
+            process.stop(grace);
+        }
         pidFile.forget();
     }
 }

@@ -27,7 +27,7 @@ public final class ChildProcess {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
-        this.reaper = new Thread(() -> terminate(process), name + "-reaper");
+        this.reaper = new Thread(() -> terminate(process, STOP_TIMEOUT), name + "-reaper");
     }
 
     static ChildProcess start(String name, List<String> command, Path workDir, Path logFile) {
@@ -80,12 +80,17 @@ public final class ChildProcess {
     }
 
     /** Idempotent: asks the process to stop, then kills it if it has not stopped within the timeout. */
-    public synchronized void stop() {
+    public void stop() {
+        stop(STOP_TIMEOUT);
+    }
+
+    /** As {@link #stop()}, with {@code grace} for the process to exit after it was asked to. */
+    public synchronized void stop(Duration grace) {
         if (stopped) {
             return;
         }
         stopped = true;
-        terminate(process);
+        terminate(process, grace);
         try {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException shutdownInProgress) {
@@ -93,11 +98,11 @@ public final class ChildProcess {
         }
     }
 
-    private static void terminate(Process process) {
+    private static void terminate(Process process, Duration grace) {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

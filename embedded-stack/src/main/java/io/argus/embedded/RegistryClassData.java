@@ -22,6 +22,11 @@ public final class RegistryClassData {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryClassData.class);
     private static final Duration RECORDING_READY_TIMEOUT = Duration.ofMinutes(3);
+    /**
+     * The JVM writes the archive (some 60 MB) as it exits: seconds on an idle machine, more than the usual 10 s
+     * stop deadline on a busy one, and a recorder killed before it is done leaves no archive.
+     */
+    private static final Duration RECORDING_EXIT_TIMEOUT = Duration.ofMinutes(2);
 
     private final Path archive;
     /**
@@ -57,7 +62,7 @@ public final class RegistryClassData {
         try {
             // The registry writes the archive as its JVM exits, so it is stopped (SIGTERM) once ready.
             ApicurioRegistry.start(distribution, recordingDir, RECORDING_READY_TIMEOUT,
-                List.of("-XX:ArchiveClassesAtExit=" + partial)).close();
+                List.of("-XX:ArchiveClassesAtExit=" + partial)).close(RECORDING_EXIT_TIMEOUT);
             if (Files.isRegularFile(partial)) {
                 Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 LOG.info("Wrote the registry's class-data archive {}: later starts are faster", archive);

@@ -91,6 +91,7 @@ public final class LocalArgus implements AutoCloseable {
                 service.fold().awaitRunning(FOLD_RUNNING_TIMEOUT);
                 argus = new LocalArgus(stack, service, config.get(QueryConfig.HTTP_HOST), new StartTimes(
                     millis(stackReady - started), millis(System.nanoTime() - stackReady)));
+                stack.recordRegistryClassData(distribution);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 CloseAll.inOrder("Argus did not stop cleanly", service, stack);

@@ -131,10 +131,15 @@ final class LocalStack implements AutoCloseable {
 
     private static ApicurioRegistry startRegistry(Path dataDir, ApicurioDistribution distribution) {
         Path workDir = registryWorkDir(dataDir.resolve(REGISTRY_DIR));
-        RegistryClassData classData = new RegistryClassData(workDir);
-        ApicurioRegistry registry = ApicurioRegistry.start(distribution, workDir, classData);
-        classData.recordInBackground(distribution);
-        return registry;
+        return ApicurioRegistry.start(distribution, workDir, new RegistryClassData(workDir));
+    }
+
+    /**
+     * Writes the registry's class-data archive in the background, unless it exists. Called once Argus is ready:
+     * recording starts a second registry, which would slow the start it is meant to speed up.
+     */
+    void recordRegistryClassData(ApicurioDistribution distribution) {
+        new RegistryClassData(dataDir.resolve(REGISTRY_DIR)).recordInBackground(distribution);
     }
 
     LocalEndpoints endpoints() {
