@@ -20,6 +20,7 @@ import org.eclipse.jetty.util.Callback;
 final class JsonErrorHandler extends ErrorHandler {
 
     /** What looks like a Java class or package name; such a reason is replaced by the status's own words. */
+    private static final String RETRY_AFTER_SECONDS = "1";
     private static final Pattern CLASS_NAME = Pattern.compile("\\b(java|javax|jakarta|org|com|io)\\.[a-z]+\\.|Exception");
 
     @Override
@@ -37,6 +38,11 @@ final class JsonErrorHandler extends ErrorHandler {
         }
         response.setStatus(status);
         response.getHeaders().put(ERROR_CACHE_CONTROL);
+        if (status == HttpStatus.SERVICE_UNAVAILABLE_503) {
+            // Jetty's own 503s (an instance that is stopping refuses new requests) pass as any 503 of the API: try
+            // again, here or on another instance. A forwarding instance relays the header with the answer.
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
         if (HttpStatus.hasNoBody(status)) {
             callback.succeeded();
             return true;
@@ -72,6 +78,7 @@ final class JsonErrorHandler extends ErrorHandler {
         return switch (status) {
             case 414 -> "the request line (method, URI, version) is longer than this server accepts";
             case 431 -> "the request's headers are larger than this server accepts";
+            case 503 -> "this instance cannot answer now (it may be stopping); try again";
             case 400 -> reason == null || reason.equals(HttpStatus.getMessage(status))
                 || CLASS_NAME.matcher(reason).find()
                 ? "the request is malformed: its URI holds a NUL, bad percent-encoding or a '..' that leaves the root"

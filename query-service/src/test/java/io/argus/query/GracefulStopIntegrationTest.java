@@ -91,6 +91,7 @@ class GracefulStopIntegrationTest {
             String refused = RawExchange.get(idle, "/api/batches/" + batch);
             assertThat(refused).as("a new request while the instance drains").startsWith("HTTP/1.1 503");
             assertThat(refused).contains("application/json");
+            assertThat(refused).as("retryable, like every 503 of the API").containsIgnoringCase("Retry-After: 1");
 
             upload.write(body, body.length / 2, body.length - body.length / 2);
             upload.flush();
