@@ -28,6 +28,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     /** Quarkus prints the port it really bound; with port 0 that is the only place to learn it. */
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final String CONFLUENT_API_PATH = "/apis/ccompat/v7";
     private static final int LOG_TAIL_LINES = 40;
 
     private static final String PID_FILE_NAME = "apicurio-registry.pid";
@@ -62,18 +63,37 @@ public final class ApicurioRegistry implements AutoCloseable {
         return start(distribution, workDir, DEFAULT_READY_TIMEOUT, classData.jvmOptions());
     }
 
+    /**
+     * As {@link #start(ApicurioDistribution, Path, RegistryClassData)}, listening on {@code port}: for a caller that
+     * hands the registry's address out before the registry is up (see {@link FreePorts#loopbackForLater()}).
+     */
+    public static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, RegistryClassData classData,
+                                         int port) {
+        return start(distribution, workDir, DEFAULT_READY_TIMEOUT, classData.jvmOptions(), port);
+    }
+
+    /** The Confluent-compatible API's URL of a registry on {@code port}. */
+    public static String confluentApiUrl(int port) {
+        return "http://127.0.0.1:" + port + CONFLUENT_API_PATH;
+    }
+
     static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, Duration readyTimeout,
                                   List<String> jvmOptions) {
+        return start(distribution, workDir, readyTimeout, jvmOptions, 0);
+    }
+
+    private static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, Duration readyTimeout,
+                                          List<String> jvmOptions, int port) {
         requireJava(distribution.minimumJavaVersion());
         Path logFile = createWorkDir(workDir).resolve(LOG_FILE_NAME);
         LeftoverChild pidFile = new LeftoverChild(workDir, PID_FILE_NAME);
         pidFile.stopIfRunning("Apicurio Registry");
-        ChildProcess process = ChildProcess.start("apicurio-registry", command(distribution, jvmOptions), workDir,
-            logFile);
+        ChildProcess process = ChildProcess.start("apicurio-registry", command(distribution, jvmOptions, port),
+            workDir, logFile);
         pidFile.record(process.pid());
         try {
-            int port = awaitReady(process, logFile, readyTimeout);
-            String baseUrl = "http://127.0.0.1:" + port;
+            int listening = awaitReady(process, logFile, readyTimeout);
+            String baseUrl = "http://127.0.0.1:" + listening;
             setGlobalCompatibility(new ConfluentCompatApi(baseUrl), process);
             LOG.debug("Apicurio Registry (pid {}) ready at {}", process.pid(), baseUrl);
             return new ApicurioRegistry(process, baseUrl, logFile, pidFile);
@@ -84,7 +104,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static List<String> command(ApicurioDistribution distribution, List<String> jvmOptions) {
+    private static List<String> command(ApicurioDistribution distribution, List<String> jvmOptions, int port) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Small heap, serial GC and C1 only: a test registry serves a few schemas, and on a 2-core
@@ -93,10 +113,10 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+ExitOnOutOfMemoryError",
-                // Loopback only, and port 0: the OS picks a free port at bind time, so there is no window in
-                // which another process can take a port we picked in advance.
+                // Loopback only, and by default port 0: the OS picks a free port at bind time, so there is no
+                // window in which another process can take a port we picked in advance.
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=0",
+                "-Dquarkus.http.port=" + port,
                 // Disabled by default; if a version enables it, it must not bind 0.0.0.0:9000.
                 "-Dquarkus.management.host=127.0.0.1",
                 "-Dquarkus.management.port=0",
@@ -196,7 +216,7 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** The Confluent Schema Registry compatible API, for Confluent-wire-format serdes and clients. */
     public String confluentApiUrl() {
-        return baseUrl + "/apis/ccompat/v7";
+        return baseUrl + CONFLUENT_API_PATH;
     }
 
     public Path logFile() {

@@ -163,10 +163,11 @@ public final class StandaloneKafkaBroker implements AutoCloseable {
         config.put("log.dirs", logDir.toString());
         Map<String, String> settings = new LinkedHashMap<>();
         // After a crash (kill -9) the restarted controller keeps the old broker incarnation registered until its
-        // session expires, and the broker waits for that before it serves: 9 s by default. Heartbeats stay
-        // inside this process, so a short session costs nothing.
-        settings.put("broker.session.timeout.ms", "3000");
-        settings.put("broker.heartbeat.interval.ms", "1000");
+        // session expires, and the broker waits for that before it serves: 9 s by default, 3.7 s of a restart at
+        // 3 s. Heartbeats stay inside this process, so a short session costs nothing; three fit in one, so a late
+        // heartbeat (a GC pause, a busy machine) does not fence the broker.
+        settings.put("broker.session.timeout.ms", "1500");
+        settings.put("broker.heartbeat.interval.ms", "500");
         settings.putAll(overrides);
         config.putAll(SingleNodeKafkaSettings.brokerConfig(settings));
         Properties properties = new Properties();

@@ -2,6 +2,7 @@ package io.argus.query.local;
 
 import io.argus.embedded.ApicurioDistribution;
 import io.argus.embedded.ApicurioRegistry;
+import io.argus.embedded.FreePorts;
 import io.argus.embedded.RegistryClassData;
 import io.argus.embedded.StandaloneKafkaBroker;
 import io.argus.query.QueryConfig;
@@ -47,6 +48,10 @@ final class LocalStack implements AutoCloseable {
     private final Path dataDir;
     private final StandaloneKafkaBroker broker;
     private ApicurioRegistry registry;
+    /** Where the registry listens: known before it answers when it was started beside the broker. */
+    private String registryUrl;
+    /** The registry being started beside the broker, until {@link #awaitRegistry()} took it. */
+    private CompletableFuture<StartedRegistry> registryStart = CompletableFuture.completedFuture(null);
     private boolean closed;
 
     private LocalStack(Path dataDir, StandaloneKafkaBroker broker) {
@@ -67,21 +72,27 @@ final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts the broker and, beside it, the registry: the registry only once the broker holds the data directory's
-     * lock, since it may stop a registry a killed Argus left running there ({@code ApicurioRegistry}).
+     * Starts the broker and, beside it, the registry on a port picked now: the registry only once the broker holds
+     * the data directory's lock, since it may stop a registry a killed Argus left running there
+     * ({@code ApicurioRegistry}). Returns once the broker serves. The registry's address is known already
+     * ({@link #endpoints()}), so the fold can start (restore its stores, join its group) while the registry starts;
+     * {@link #awaitRegistry()} waits for it.
      *
      * @param whenLocked checks that must pass before the registry starts, once the data directory is ours
      */
     static LocalStack startKafkaAndRegistry(Path dataDir, int kafkaPort, ApicurioDistribution distribution,
                                             Runnable whenLocked) {
-        CompletableFuture<ApicurioRegistry> registry = new CompletableFuture<>();
+        int registryPort = FreePorts.loopbackForLater();
+        long started = System.nanoTime();
+        CompletableFuture<StartedRegistry> registry = new CompletableFuture<>();
         StandaloneKafkaBroker broker;
         try {
             broker = startBroker(dataDir, kafkaPort, () -> {
                 whenLocked.run();
                 new Thread(() -> {
                     try {
-                        registry.complete(startRegistry(dataDir, distribution));
+                        ApicurioRegistry ready = startRegistry(dataDir, distribution, registryPort);
+                        registry.complete(new StartedRegistry(ready, (System.nanoTime() - started) / 1_000_000));
                     } catch (RuntimeException e) {
                         registry.completeExceptionally(e);
                     }
@@ -89,18 +100,38 @@ final class LocalStack implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             // The registry started only if the lock was ours: stop it, or it would outlive this failed start.
-            registry.thenAccept(ApicurioRegistry::close);
+            registry.thenAccept(StartedRegistry::close);
             throw e;
         }
         LocalStack stack = new LocalStack(dataDir, broker);
+        stack.registryUrl = ApicurioRegistry.confluentApiUrl(registryPort);
+        stack.registryStart = registry;
+        return stack;
+    }
+
+    /** The registry started beside the broker, and how long it took from the start of the stack. */
+    private record StartedRegistry(ApicurioRegistry registry, long millis) implements AutoCloseable {
+        @Override
+        public void close() {
+            registry.close();
+        }
+    }
+
+    /**
+     * Waits for the registry started beside the broker; from then on the endpoints file names it too.
+     *
+     * @return how long the registry took to answer, from the start of the stack
+     */
+    long awaitRegistry() {
+        StartedRegistry started;
         try {
-            stack.registry = registry.join();
+            started = registryStart.join();
         } catch (CompletionException e) {
-            stack.close();
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
-        stack.endpoints().write(dataDir);
-        return stack;
+        registry = started.registry();
+        endpoints().write(dataDir);
+        return started.millis();
     }
 
     private static StandaloneKafkaBroker startBroker(Path dataDir, int kafkaPort) {
@@ -125,13 +156,15 @@ final class LocalStack implements AutoCloseable {
 
     /** Starts the registry after the broker, with its schemas kept under the data directory. */
     void startRegistry(ApicurioDistribution distribution) {
-        registry = startRegistry(dataDir, distribution);
+        Path workDir = registryWorkDir(dataDir.resolve(REGISTRY_DIR));
+        registry = ApicurioRegistry.start(distribution, workDir, new RegistryClassData(workDir));
+        registryUrl = registry.confluentApiUrl();
         endpoints().write(dataDir);
     }
 
-    private static ApicurioRegistry startRegistry(Path dataDir, ApicurioDistribution distribution) {
+    private static ApicurioRegistry startRegistry(Path dataDir, ApicurioDistribution distribution, int port) {
         Path workDir = registryWorkDir(dataDir.resolve(REGISTRY_DIR));
-        return ApicurioRegistry.start(distribution, workDir, new RegistryClassData(workDir));
+        return ApicurioRegistry.start(distribution, workDir, new RegistryClassData(workDir), port);
     }
 
     /**
@@ -144,7 +177,7 @@ final class LocalStack implements AutoCloseable {
 
     LocalEndpoints endpoints() {
         return new LocalEndpoints(ProcessHandle.current().pid(), broker.bootstrapServers(),
-            Optional.ofNullable(registry).map(ApicurioRegistry::confluentApiUrl));
+            Optional.ofNullable(registryUrl));
     }
 
     Path dataDir() {
@@ -273,6 +306,12 @@ final class LocalStack implements AutoCloseable {
             return;
         }
         closed = true;
+        // A registry still starting is stopped once it is up.
+        registryStart.thenAccept(started -> {
+            if (started != null && started.registry() != registry) {
+                started.close();
+            }
+        });
         CloseAll.inOrder("The local Kafka and registry did not stop cleanly", () -> LocalEndpoints.delete(dataDir),
             broker, registry);
     }
