@@ -32,6 +32,18 @@
   var LIST_MAX = 500;
   var TOKEN_KEY = 'argus.api.token';
 
+  /**
+   * This script loads asynchronously, beside uPlot and pictures.js (index.html), so that its reads start while they
+   * load: drawing waits for the page's load, reading does not.
+   */
+  var picturesLoaded = new Promise(function (resolve) {
+    if (document.readyState === 'complete') {
+      resolve();
+    } else {
+      window.addEventListener('load', function () { resolve(); });
+    }
+  });
+
   var app = document.getElementById('app');
   var errorBanner = document.getElementById('error');
   var refreshState = document.getElementById('refresh-state');
@@ -788,7 +800,7 @@
       })
       : Promise.resolve(null);
     var progress = route.jobId ? progressHistory(batch.batch_id, route.jobId) : Promise.resolve(null);
-    return Promise.all([jobs, job, progress]).then(function (answers) {
+    return Promise.all([jobs, job, progress, picturesLoaded]).then(function (answers) {
       current(gen);
       view.jobsKey = key;
       view.jobsAt = Date.now();
@@ -880,7 +892,8 @@
       }
       return Promise.resolve();
     }
-    return Promise.all([allJobs(view, batch), getJson(apiBatch(batch.batch_id, '/launches'))]).then(function (answers) {
+    var launches = getJson(apiBatch(batch.batch_id, '/launches'));
+    return Promise.all([allJobs(view, batch), launches, picturesLoaded]).then(function (answers) {
       current(gen);
       tl.jobs = answers[0].body;
       tl.launches = answers[1].body.launches;
