@@ -58,14 +58,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         return start(distribution, workDir, readyTimeout, List.of());
     }
 
-    /** As {@link #start(ApicurioDistribution, Path)}, with its class-data archive when there is one. */
-    public static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, RegistryClassData classData) {
-        return start(distribution, workDir, DEFAULT_READY_TIMEOUT, classData.jvmOptions());
-    }
-
     /**
-     * As {@link #start(ApicurioDistribution, Path, RegistryClassData)}, listening on {@code port}: for a caller that
-     * hands the registry's address out before the registry is up (see {@link FreePorts#loopbackForLater()}).
+     * As {@link #start(ApicurioDistribution, Path)}, with its class-data archive when there is one, listening on
+     * {@code port} (0: a port the OS picks at bind time). A fixed port lets a caller hand the registry's address out
+     * before the registry is up (see {@link FreePorts#loopbackForLater()}).
      */
     public static ApicurioRegistry start(ApicurioDistribution distribution, Path workDir, RegistryClassData classData,
                                          int port) {

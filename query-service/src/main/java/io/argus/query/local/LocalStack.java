@@ -156,12 +156,12 @@ final class LocalStack implements AutoCloseable {
 
     /** Starts the registry after the broker, with its schemas kept under the data directory. */
     void startRegistry(ApicurioDistribution distribution) {
-        Path workDir = registryWorkDir(dataDir.resolve(REGISTRY_DIR));
-        registry = ApicurioRegistry.start(distribution, workDir, new RegistryClassData(workDir));
+        registry = startRegistry(dataDir, distribution, 0);
         registryUrl = registry.confluentApiUrl();
         endpoints().write(dataDir);
     }
 
+    /** On {@code port}, or a port the OS picks when it is 0. */
     private static ApicurioRegistry startRegistry(Path dataDir, ApicurioDistribution distribution, int port) {
         Path workDir = registryWorkDir(dataDir.resolve(REGISTRY_DIR));
         return ApicurioRegistry.start(distribution, workDir, new RegistryClassData(workDir), port);
