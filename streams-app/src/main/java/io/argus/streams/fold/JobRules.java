@@ -292,21 +292,21 @@ final class JobRules {
 
     /** Keeps the first job_start id of the attempt. */
     private void markStart(int attempt) {
-        mark(attempt, m -> {
-            if (m.getStartEventId() == null) {
-                m.setStartEventId(eventId);
-            }
-        });
+        mark(attempt, this::keepStartId);
     }
 
     /** An applied start: its id, and the start of the attempt's bar on the timeline. */
     private void markStarted(int attempt) {
         mark(attempt, m -> {
-            if (m.getStartEventId() == null) {
-                m.setStartEventId(eventId);
-            }
+            keepStartId(m);
             m.setStartedAt(ts);
         });
+    }
+
+    private void keepStartId(AttemptMarks marks) {
+        if (marks.getStartEventId() == null) {
+            marks.setStartEventId(eventId);
+        }
     }
 
     /** Keeps the first job_done id of the attempt; it ends the attempt unless a failure did first. */
