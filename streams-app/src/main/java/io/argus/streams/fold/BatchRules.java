@@ -9,6 +9,7 @@ import io.argus.streams.state.Launch;
 import io.argus.streams.state.LaunchOutcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /** The resume rules (1 to 5) and the batch half of rule 13, applied to a private copy of the batch record. */
@@ -22,7 +23,12 @@ final class BatchRules {
 
     /** Rule 5: a batch known only from events that came before its start. */
     static BatchState unknownBatch(String batchId) {
-        return BatchState.newBuilder().setBatchId(batchId).build();
+        // The schema's defaults through the constructor, not the builder: the builder copies every default value,
+        // and copying the status makes Avro look its enum class up, which needs a process-wide trust setting that
+        // the pure fold must not depend on.
+        return new BatchState(batchId, BatchStatus.unknown, null, null, null, null, null, DEFAULT_MAX_RESTARTS,
+            Map.of(), null, null, 0, 0, null, null, null, null, false, null, null, null, 0, 0, 0, List.of(),
+            List.of(), 0L);
     }
 
     /**
